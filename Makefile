@@ -1,0 +1,61 @@
+# pidone: a minimal init for containers.
+VERSION = 0.1.0
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+DESTDIR =
+
+# musl-gcc gives the smallest static binary; static glibc is the fallback.
+CC = $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
+CFLAGS = -std=c99 -D_GNU_SOURCE -Os -Wall -Wextra -Wshadow \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -fno-stack-protector -DVERSION=\"$(VERSION)\"
+LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,norelro -Wl,-z,noseparate-code
+ifeq ($(CI),true)
+CFLAGS += -Werror
+endif
+
+# The tests link with the system compiler and Check.
+TEST_CC = gcc
+TEST_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O0 -Wall -Wextra -I. \
+	-DVERSION=\"$(VERSION)\" $(shell pkg-config --cflags check 2>/dev/null)
+TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+SRC = init.c signals.c pgrp.c out.c proc.c grace.c inspect.c
+HDR = pidone.h signals.h pgrp.h
+UNIT = tests/unit/check_signals.c tests/unit/check_init.c \
+	tests/unit/check_pgrp.c tests/unit/check_out.c tests/unit/main.c
+
+all: pidone
+
+pidone: $(SRC) $(HDR) Makefile
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
+
+tests/unit/check_pidone: $(SRC) $(HDR) $(UNIT) tests/unit/unit.h
+	$(TEST_CC) $(TEST_CFLAGS) -Dmain=pidone_main -o $@ $(SRC) $(UNIT) \
+		$(TEST_LIBS)
+
+tests/helpers/%: tests/helpers/%.c
+	$(TEST_CC) -std=c99 -D_GNU_SOURCE -O2 -Wall -Wextra -static -o $@ $<
+
+HELPERS = $(patsubst %.c,%,$(wildcard tests/helpers/*.c))
+
+check: pidone tests/unit/check_pidone $(HELPERS)
+	tests/unit/check_pidone
+	tests/run
+
+install: pidone
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
+	cp -f pidone $(DESTDIR)$(PREFIX)/bin/pidone
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/pidone
+	sed 's/VERSION/$(VERSION)/g' man/pidone.1 \
+		> $(DESTDIR)$(MANPREFIX)/man1/pidone.1
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/pidone.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pidone $(DESTDIR)$(MANPREFIX)/man1/pidone.1
+
+clean:
+	rm -f pidone tests/unit/check_pidone $(HELPERS)
+
+.PHONY: all check install uninstall clean

@@ -1,0 +1,153 @@
+/*
+ * out.c: pidone's whole output layer. A printf-like formatter small enough
+ * that the static binary needs no stdio, and one write helper that copes
+ * with EINTR and short writes so that no call site has to.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "pidone.h"
+
+int verbosity;
+
+/* Write all of buf, retrying after EINTR and short writes. */
+ssize_t
+write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t left = len;
+
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+/* Append one character, keeping room for the terminating NUL. */
+static void
+put(char *buf, size_t size, size_t *n, char c)
+{
+	if (*n + 1 < size)
+		buf[*n] = c;
+	(*n)++;
+}
+
+/* Append an unsigned number in base 10 or 16, at least width digits. */
+static void
+putnum(char *buf, size_t size, size_t *n, unsigned long v, unsigned base,
+    int width)
+{
+	char tmp[24];
+	int i = 0;
+
+	do {
+		tmp[i++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v > 0);
+	while (i < width && i < (int)sizeof(tmp))
+		tmp[i++] = '0';
+	while (i > 0)
+		put(buf, size, n, tmp[--i]);
+}
+
+/*
+ * Format into buf: %s, %c, %d, %ld, %u, %lu, %x, %lx, %%, and a width
+ * digit for zero padding (%8lx). Returns the length it needed.
+ */
+static int
+vfmt(char *buf, size_t size, const char *f, va_list ap)
+{
+	size_t n = 0;
+
+	for (; *f != '\0'; f++) {
+		int lng = 0, width = 0;
+		long sv;
+		const char *s;
+
+		if (*f != '%') {
+			put(buf, size, &n, *f);
+			continue;
+		}
+		f++;
+		while (*f >= '0' && *f <= '9')
+			width = width * 10 + (*f++ - '0');
+		if (*f == 'l') {
+			lng = 1;
+			f++;
+		}
+		switch (*f) {
+		case 's':
+			for (s = va_arg(ap, const char *), s = s ? s : "(null)";
+			    *s != '\0'; s++)
+				put(buf, size, &n, *s);
+			break;
+		case 'c':
+			put(buf, size, &n, (char)va_arg(ap, int));
+			break;
+		case 'd':
+			sv = lng ? va_arg(ap, long) : va_arg(ap, int);
+			if (sv < 0) {
+				put(buf, size, &n, '-');
+				putnum(buf, size, &n, -(unsigned long)sv, 10,
+				    width);
+			} else
+				putnum(buf, size, &n, (unsigned long)sv, 10,
+				    width);
+			break;
+		case 'u':
+		case 'x':
+			putnum(buf, size, &n, lng ? va_arg(ap, unsigned long) :
+			    va_arg(ap, unsigned), *f == 'u' ? 10 : 16, width);
+			break;
+		case '\0':
+			f--;
+			break;
+		default:
+			put(buf, size, &n, *f);
+		}
+	}
+	if (size > 0)
+		buf[n < size ? n : size - 1] = '\0';
+	return (int)n;
+}
+
+/* Format into buf like snprintf, with the conversions vfmt knows. */
+int
+fmt(char *buf, size_t size, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vfmt(buf, size, f, ap);
+	va_end(ap);
+	return n;
+}
+
+/*
+ * Format one line and write it with a single write(2), so that lines from
+ * pidone and from the command do not interleave mid-line. A newline is added.
+ */
+void
+say(int fd, const char *f, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vfmt(line, sizeof(line) - 1, f, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	write_all(fd, line, (size_t)n);
+}

@@ -1,0 +1,127 @@
+/*
+ * proc.c: reading /proc of pidone's PID namespace, without the heap: one
+ * process's stat line, and a walk over every process.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "pidone.h"
+
+/* Read the next space-separated number at *p into *v; advance *p. */
+static int
+field(char **p, long *v)
+{
+	long sign = 1, n = 0;
+	char *s = *p;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '-') {
+		sign = -1;
+		s++;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (*s++ - '0');
+	*v = sign * n;
+	*p = s;
+	return 0;
+}
+
+/* Fill p from /proc/PID/stat. Returns 0, or -1 if the process is gone. */
+int
+proc_stat(pid_t pid, struct pinfo *p)
+{
+	char path[32], buf[512], *open_paren, *close_paren, *s;
+	long v[5];
+	ssize_t n;
+	size_t len;
+	int fd, i;
+
+	fmt(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
+		return -1;
+	len = (size_t)(close_paren - open_paren - 1);
+	if (len >= sizeof(p->comm))
+		len = sizeof(p->comm) - 1;
+	memcpy(p->comm, open_paren + 1, len);
+	p->comm[len] = '\0';
+	p->pid = pid;
+	p->state = close_paren[2];
+	s = close_paren + 3;
+	/* ppid pgrp session tty_nr tpgid */
+	for (i = 0; i < 5; i++)
+		if (field(&s, &v[i]) < 0)
+			return -1;
+	p->ppid = (pid_t)v[0];
+	p->pgid = (pid_t)v[1];
+	p->sid = (pid_t)v[2];
+	p->tpgid = (pid_t)v[4];
+	return 0;
+}
+
+/*
+ * Call fn for every process in /proc, in directory order, until it returns
+ * non-zero. getdents64 into a stack buffer: opendir would allocate.
+ */
+int
+proc_each(int (*fn)(const struct pinfo *, void *), void *arg)
+{
+	char buf[4096];
+	struct pinfo p;
+	long n, off;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -1;
+	while (r == 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (off = 0; r == 0 && off < n;) {
+			struct linux_dirent64 {
+				unsigned long long d_ino;
+				long long d_off;
+				unsigned short d_reclen;
+				unsigned char d_type;
+				char d_name[];
+			} *d = (struct linux_dirent64 *)(buf + off);
+			long pid = 0;
+			char *s = d->d_name;
+
+			off += d->d_reclen;
+			if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0)
+				continue;
+			if (proc_stat((pid_t)pid, &p) == 0)
+				r = fn(&p, arg);
+		}
+	close(fd);
+	return r;
+}
+
+/* True when pid is a descendant of ancestor, by the chain of PPid. */
+int
+proc_descends(pid_t pid, pid_t ancestor)
+{
+	struct pinfo p;
+	int depth;
+
+	for (depth = 0; depth < 4096 && pid > 1; depth++) {
+		if (proc_stat(pid, &p) < 0)
+			return 0;
+		if (p.ppid == ancestor)
+			return 1;
+		pid = p.ppid;
+	}
+	return 0;
+}

@@ -1,0 +1,232 @@
+/*
+ * signals.c: everything pidone knows about signals. Masks, the one place it
+ * waits, the name table shared by parsing and tracing, and forwarding with
+ * rewriting.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "pidone.h"
+#include "signals.h"
+
+/* The names kill -l prints, without the SIG prefix; aliases after them. */
+static const struct {
+	unsigned char num;
+	char name[7];
+} sigtab[] = {
+	{ SIGHUP, "HUP" }, { SIGINT, "INT" }, { SIGQUIT, "QUIT" },
+	{ SIGILL, "ILL" }, { SIGTRAP, "TRAP" }, { SIGABRT, "ABRT" },
+	{ SIGBUS, "BUS" }, { SIGFPE, "FPE" }, { SIGKILL, "KILL" },
+	{ SIGUSR1, "USR1" }, { SIGSEGV, "SEGV" }, { SIGUSR2, "USR2" },
+	{ SIGPIPE, "PIPE" }, { SIGALRM, "ALRM" }, { SIGTERM, "TERM" },
+#ifdef SIGSTKFLT
+	{ SIGSTKFLT, "STKFLT" },
+#endif
+	{ SIGCHLD, "CHLD" }, { SIGCONT, "CONT" }, { SIGSTOP, "STOP" },
+	{ SIGTSTP, "TSTP" }, { SIGTTIN, "TTIN" }, { SIGTTOU, "TTOU" },
+	{ SIGURG, "URG" }, { SIGXCPU, "XCPU" }, { SIGXFSZ, "XFSZ" },
+	{ SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" }, { SIGWINCH, "WINCH" },
+	{ SIGIO, "IO" },
+#ifdef SIGPWR
+	{ SIGPWR, "PWR" },
+#endif
+	{ SIGSYS, "SYS" },
+	/* Aliases: accepted on input, never printed. */
+	{ SIGABRT, "IOT" }, { SIGIO, "POLL" }, { SIGCHLD, "CLD" },
+};
+
+/* Compare case-insensitively; return the length of prefix p matched in s. */
+static size_t
+prefix(const char *s, const char *p)
+{
+	size_t i;
+
+	for (i = 0; p[i] != '\0'; i++)
+		if ((s[i] | 0x20) != (p[i] | 0x20))
+			return 0;
+	return i;
+}
+
+/* Parse a whole decimal number in 0..max; -1 on anything else. */
+static long
+number(const char *s, long max)
+{
+	long v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > max)
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * Signal number of TERM, SIGTERM, term, 15, RTMIN+3 or RTMAX-1. "0" gives 0,
+ * which callers accept only where it means "no signal". -1 if unknown.
+ */
+int
+sig_number(const char *s)
+{
+	size_t i;
+	long off;
+
+	if (s[0] >= '0' && s[0] <= '9')
+		return (int)number(s, NSIG - 1);
+	s += prefix(s, "SIG");
+	if (prefix(s, "RTMIN") || prefix(s, "RTMAX")) {
+		int max = prefix(s, "RTMAX") != 0;
+
+		if (s[5] == '\0')
+			return max ? SIGRTMAX : SIGRTMIN;
+		if (s[5] != (max ? '-' : '+'))
+			return -1;
+		off = number(s + 6, SIGRTMAX - SIGRTMIN);
+		if (off < 0)
+			return -1;
+		return (int)(max ? SIGRTMAX - off : SIGRTMIN + off);
+	}
+	for (i = 0; i < sizeof(sigtab) / sizeof(sigtab[0]); i++)
+		if (prefix(s, sigtab[i].name) &&
+		    s[strlen(sigtab[i].name)] == '\0')
+			return sigtab[i].num;
+	return -1;
+}
+
+/* Name of sig as kill -l prints it (TERM, RTMIN+2), or its number. */
+const char *
+sig_name(int sig, char buf[16])
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sigtab) / sizeof(sigtab[0]); i++)
+		if (sigtab[i].num == sig) {
+			memcpy(buf, sigtab[i].name, sizeof(sigtab[i].name));
+			return buf;
+		}
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		if (sig - SIGRTMIN <= SIGRTMAX - sig)
+			fmt(buf, 16, sig == SIGRTMIN ? "RTMIN" : "RTMIN+%d",
+			    sig - SIGRTMIN);
+		else
+			fmt(buf, 16, sig == SIGRTMAX ? "RTMAX" : "RTMAX-%d",
+			    SIGRTMAX - sig);
+	} else
+		fmt(buf, 16, "%d", sig);
+	return buf;
+}
+
+/*
+ * Parse FROM:TO for --rewrite. FROM must be a signal pidone can receive;
+ * TO may be 0, meaning drop. Returns 0, or -1 with the part that was wrong
+ * in *from (1 for FROM, 2 for TO, 3 for the shape).
+ */
+int
+parse_rewrite(const char *s, int *from, int *to)
+{
+	char left[32];
+	const char *colon = strchr(s, ':');
+	size_t len;
+
+	if (colon == NULL || (len = (size_t)(colon - s)) >= sizeof(left) ||
+	    len == 0 || colon[1] == '\0') {
+		*from = 3;
+		return -1;
+	}
+	memcpy(left, s, len);
+	left[len] = '\0';
+	*from = sig_number(left);
+	*to = sig_number(colon + 1);
+	if (*from <= 0 || *from == SIGKILL || *from == SIGSTOP) {
+		*from = 1;
+		return -1;
+	}
+	if (*to < 0) {
+		*from = 2;
+		return -1;
+	}
+	return 0;
+}
+
+/* How a signal was sent, from its siginfo, in a word for the trace. */
+const char *
+sig_how(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case SI_USER:
+		return "kill";
+	case SI_QUEUE:
+		return "sigqueue";
+	case SI_TKILL:
+		return "tkill";
+	case SI_KERNEL:
+		switch (si->si_signo) {
+		case SIGINT: case SIGQUIT: case SIGTSTP: case SIGHUP:
+		case SIGWINCH: case SIGTTIN: case SIGTTOU: case SIGCONT:
+			return "terminal";
+		}
+		return "kernel";
+	}
+	return si->si_code > 0 ? "kernel" : "other";
+}
+
+/*
+ * Block every signal and remember the mask pidone was started with, for the
+ * command. Blocked signals stay pending for sig_wait, even those the kernel
+ * would drop for a PID 1 with the default action, and even the fault signals
+ * when they come from kill(2): a real fault is still fatal, as it would be.
+ */
+void
+sig_block_all(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, saved);
+}
+
+/*
+ * Wait for the next signal, with no timeout when timeout_ms < 0, so that an
+ * idle pidone is never woken. Returns the signal, or 0 on timeout.
+ */
+int
+sig_wait(siginfo_t *si, long timeout_ms)
+{
+	sigset_t all;
+	struct timespec ts;
+	int sig;
+
+	sigfillset(&all);
+	ts.tv_sec = timeout_ms / 1000;
+	ts.tv_nsec = (timeout_ms % 1000) * 1000000L;
+	for (;;) {
+		sig = timeout_ms < 0 ? sigwaitinfo(&all, si) :
+		    sigtimedwait(&all, si, &ts);
+		if (sig > 0)
+			return sig;
+		if (errno == EAGAIN)
+			return 0;
+		/* EINTR: woken by SIGCONT after a SIGSTOP; wait on. */
+	}
+}
+
+/*
+ * Send sig, after rewriting, to target (a PID, or -PGID). Returns the signal
+ * delivered, 0 when the rewrite drops it, or -1 with errno from kill(2).
+ */
+int
+sig_forward(const struct opts *o, int sig, pid_t target)
+{
+	int to = sig < NSIG ? o->rewrite[sig] : sig;
+
+	if (to == 0)
+		return 0;
+	if (kill(target, to) < 0)
+		return -1;
+	return to;
+}

@@ -1,0 +1,18 @@
+/* pidone: signal masks, the wait primitive, names and forwarding. */
+#ifndef SIGNALS_H
+#define SIGNALS_H
+
+#include <signal.h>
+
+struct opts;
+
+int sig_number(const char *s);
+const char *sig_name(int sig, char buf[16]);
+int parse_rewrite(const char *s, int *from, int *to);
+const char *sig_how(const siginfo_t *si);
+
+void sig_block_all(sigset_t *saved);
+int sig_wait(siginfo_t *si, long timeout_ms);
+int sig_forward(const struct opts *o, int sig, pid_t target);
+
+#endif

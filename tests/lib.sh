@@ -1,0 +1,41 @@
+# Shared helpers for the integration tests; sourced by tests/run.
+# $PIDONE is the built binary, $HELPERS the folder of compiled test helpers.
+
+# End the test: failed, with a reason.
+fail() { echo "FAIL: $*"; exit 1; }
+
+# End the test: skipped, with the reason the machine cannot run it.
+skip() { echo "SKIP: $*"; exit 77; }
+
+# assert_eq EXPECTED ACTUAL WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# assert_grep PATTERN FILE WHAT: FILE has a line matching the ERE PATTERN.
+assert_grep() {
+	grep -Eq -- "$1" "$2" || { echo "--- $2:"; cat "$2"; fail "$3: no line matches /$1/"; }
+}
+
+# assert_no_grep PATTERN FILE WHAT
+assert_no_grep() {
+	! grep -Eq -- "$1" "$2" || { echo "--- $2:"; cat "$2"; fail "$3: a line matches /$1/"; }
+}
+
+need_root() { [ "$(id -u)" = 0 ] || skip "needs root"; }
+need_cmd() { for c; do command -v "$c" >/dev/null 2>&1 || skip "needs $c"; done; }
+
+# Run pidone as PID 1 of a new PID namespace (with its own /proc).
+pid1() {
+	unshare --pid --fork --mount-proc "$PIDONE" "$@"
+}
+
+# wait_for FILE [SECONDS]: wait until FILE exists and is not empty.
+wait_for() {
+	local i
+	for i in $(seq 1 $(( ${2:-10} * 20 ))); do
+		[ -s "$1" ] && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for $1"
+}
