@@ -59,3 +59,9 @@ clean:
 	rm -f pidone tests/unit/check_pidone $(HELPERS)
 
 .PHONY: all check install uninstall clean
+
+# Benchmarks against tini, dumb-init and catatonit; not part of check.
+bench: pidone
+	bench/run
+
+.PHONY: bench

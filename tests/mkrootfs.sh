@@ -1,0 +1,20 @@
+#!/bin/bash
+# mkrootfs.sh DIR: a busybox root filesystem for runtime tests, holding the
+# static pidone as /sbin/pidone and the static test helpers in /usr/bin.
+set -eu
+dir=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+bb=$(command -v busybox || echo /bin/busybox)
+file -L "$bb" | grep -q 'statically linked' || { echo "SKIP: busybox is not static (apt-get install busybox-static)"; exit 77; }
+mkdir -p "$dir"/bin "$dir"/sbin "$dir"/usr/bin "$dir"/proc "$dir"/dev "$dir"/sys "$dir"/tmp "$dir"/etc "$dir"/run
+cp "$bb" "$dir/bin/busybox"
+for a in $("$bb" --list); do
+	[ -e "$dir/bin/$a" ] || ln -s busybox "$dir/bin/$a"
+done
+cp "$top/pidone" "$dir/sbin/pidone"
+for h in "$top"/tests/helpers/*; do
+	[ -x "$h" ] && [ -f "$h" ] && cp "$h" "$dir/usr/bin/"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$dir/etc/passwd"
+echo 'root:x:0:' > "$dir/etc/group"
+exit 0
