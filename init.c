@@ -96,7 +96,8 @@ static const struct lopt {
 static int
 bad(const char *what, const char *value)
 {
-	say(2, "pidone: %s: %s (see pidone --help)", what, value);
+	say(2, value ? "pidone: %s: %s (see pidone --help)" :
+	    "pidone: %s (see pidone --help)", what, value);
 	return EXIT_USAGE;
 }
 
@@ -350,7 +351,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 	o->argv = argv + i;
 	if (o->mode == MODE_INIT || o->mode == MODE_EXEC) {
 		if (argv[i] == NULL)
-			return bad("no command given", "nothing to run");
+			return bad("no command given", NULL);
 	} else if (argv[i] != NULL && o->mode != MODE_HELP &&
 	    o->mode != MODE_VERSION && o->mode != MODE_LICENSE)
 		return bad("this mode takes no command", argv[i]);
@@ -538,7 +539,12 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	pid_t pid;
 
 	r->tty = tty_owned();
-	pid = fork();
+	/*
+	 * vfork: the child only sets its group, its terminal and its mask
+	 * before exec or _exit, all safe while it borrows pidone's memory, and
+	 * it starts faster than a copy of pidone would.
+	 */
+	pid = vfork();
 	if (pid < 0) {
 		say(2, "pidone: fork: %s", strerror(errno));
 		return -1;
