@@ -26,6 +26,10 @@ HDR = pidone.h signals.h pgrp.h
 UNIT = tests/unit/check_signals.c tests/unit/check_init.c \
 	tests/unit/check_pgrp.c tests/unit/check_out.c tests/unit/main.c
 
+# Debian packages that the build, the tests and the benchmarks use.
+DEPS = build-essential musl-tools check pkg-config file procps util-linux \
+	python3 busybox-static runc crun podman tini dumb-init catatonit
+
 all: pidone
 
 pidone: $(SRC) $(HDR) Makefile
@@ -55,10 +59,14 @@ install: pidone
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pidone $(DESTDIR)$(MANPREFIX)/man1/pidone.1
 
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEPS)
+
 clean:
 	rm -f pidone tests/unit/check_pidone $(HELPERS)
 
-.PHONY: all check install uninstall clean
+.PHONY: all check deps install uninstall clean
 
 # Benchmarks against tini, dumb-init and catatonit; not part of check.
 bench: pidone
