@@ -61,7 +61,7 @@ uninstall:
 
 deps:
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEPS)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS)
 
 clean:
 	rm -f pidone tests/unit/check_pidone $(HELPERS)
