@@ -615,7 +615,9 @@ main(int argc, char **argv, char **envp)
 	/* From here on pidone may not bail: it waits, forwards and reaps. */
 	loop(&o, &r);
 	shutdown_others(&o, r.pid1);
-	if (r.tty)
+	/* Hand the terminal back, unless pidone's group lies outside the
+	 * namespace (it reads 0): then the shell outside takes it back. */
+	if (r.tty && getpgrp() > 0)
 		tty_give(getpgrp());
 	rc = r.cmd == 0 ? 0 : exit_code(&o, r.status);
 	note(1, "pidone: exiting %d", rc);
