@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "pidone.h"
@@ -94,67 +95,129 @@ status_line(const char *name, char *buf, size_t size)
 		}
 }
 
-/* Report, at -v, the group and session the exec helper found or made. */
-static void
-exec_report(const char *when)
+/*
+ * The controlling terminal on a new descriptor, or -1 when there is none.
+ * /dev/tty says so directly (ENXIO: no terminal). A container without that
+ * node still shows it: TIOCGSID answers only on one's controlling terminal.
+ */
+static int
+ctty_open(void)
 {
-	char nspgid[64], nssid[64];
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), i;
+
+	if (fd >= 0 || errno == ENXIO)
+		return fd;
+	for (i = 0; i <= 2; i++)
+		if (isatty(i) && tcgetsid(i) >= 0)
+			return fcntl(i, F_DUPFD_CLOEXEC, 3);
+	return -1;
+}
+
+/*
+ * Report, at -v, the group and session the exec helper found or made. The
+ * NS lines of /proc/self/status say the same from the innermost namespace:
+ * 0 there means the group or session lies outside the container.
+ */
+static void
+exec_report(const char *when, int tty)
+{
+	char nspgid[64], nssid[64], term[48];
 
 	if (verbosity < 1)
 		return;
 	status_line("NSpgid", nspgid, sizeof(nspgid));
 	status_line("NSsid", nssid, sizeof(nssid));
-	say(2, "pidone: exec: %s: pid %d pgid %d sid %d NSpgid %s NSsid %s",
-	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0), nspgid, nssid);
+	if (tty < 0)
+		fmt(term, sizeof(term), "no terminal");
+	else
+		fmt(term, sizeof(term), "terminal foreground %d",
+		    (int)tcgetpgrp(tty));
+	say(2, "pidone: exec: %s: pid %d pgid %d sid %d NSpgid %s NSsid %s, %s",
+	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0), nspgid, nssid,
+	    term);
+}
+
+/*
+ * Lead a new session, as runc exec does. A process group leader cannot, and
+ * only a fork would help; the helper stays in place, so it says so instead.
+ */
+static void
+new_session(int forced)
+{
+	pid_t pid = getpid();
+
+	if (getsid(0) == pid)
+		note(1, "pidone: exec: already a session leader: nothing to do");
+	else if (getpgrp() == pid && forced)
+		say(2, "pidone: exec: cannot start a session: already a "
+		    "process group leader");
+	else if (getpgrp() == pid)
+		note(1, "pidone: exec: already a process group leader: "
+		    "nothing to do");
+	else if (setsid() < 0)
+		say(2, "pidone: exec: cannot start a session: %s",
+		    strerror(errno));
+	else
+		note(1, "pidone: exec: started a new session");
+}
+
+/*
+ * Lead a new process group in the same session, and make it the terminal's
+ * foreground so that reads work and Ctrl-C reaches it. SIGTTOU is blocked
+ * for the hand-over, or a caller in the background would be stopped; the
+ * exec restores the mask pidone was started with.
+ */
+static void
+new_group(int tty)
+{
+	pid_t pid = getpid();
+	sigset_t ttou;
+
+	if (getpgrp() == pid)
+		note(1, "pidone: exec: already a process group leader");
+	else if (setpgid(0, 0) < 0) {
+		say(2, "pidone: exec: cannot start a process group: %s",
+		    strerror(errno));
+		return;
+	} else
+		note(1, "pidone: exec: started a new process group");
+	if (tty < 0 || tcgetpgrp(tty) == pid)
+		return;
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, NULL);
+	if (tcsetpgrp(tty, pid) < 0)
+		say(2, "pidone: exec: cannot give the terminal to group %d: %s",
+		    (int)pid, strerror(errno));
+	else
+		note(1, "pidone: exec: made it the terminal's foreground group");
 }
 
 /*
  * Exec-helper mode: give the calling process a process group (and session)
- * of its own, then exec the command in place. A session leader (runc exec,
- * crun 1.20+) is left alone. Without a controlling terminal, setsid() gives
- * PGID = SID = PID, as runc does. With one (exec -t), whose session lies
- * outside the container, a new group made the terminal's foreground keeps
- * the terminal usable, so job control and Ctrl-C work.
+ * of its own, then exec the command in place, so nothing stays resident.
+ * A session leader (runc exec, crun 1.20+, exec -t) is left alone. Without
+ * a controlling terminal, setsid() gives PGID = SID = PID, as runc does.
+ * With one whose session lies outside the container, a new group made the
+ * terminal's foreground keeps the terminal, so job control and Ctrl-C work.
  */
 int
 exec_helper(const struct opts *o, const sigset_t *mask)
 {
-	pid_t pid = getpid();
-	enum exec_how how = o->exec_how;
-	int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	sigset_t ttou;
+	int tty = ctty_open();
 
-	exec_report("found");
-	if (how == EXEC_AUTO) {
-		if (getsid(0) == pid) {
-			note(1, "pidone: exec: already a session leader: "
-			    "nothing to do");
-			goto run;
-		}
-		how = tty >= 0 ? EXEC_SETPGID : EXEC_SETSID;
-	}
-	if (how == EXEC_SETSID) {
-		if (setsid() < 0)
-			say(2, "pidone: setsid: %s", strerror(errno));
-		else
-			note(1, "pidone: exec: made a new session");
-	} else {
-		if (setpgid(0, 0) < 0)
-			say(2, "pidone: setpgid: %s", strerror(errno));
-		else if (tty >= 0) {
-			sigemptyset(&ttou);
-			sigaddset(&ttou, SIGTTOU);
-			sigprocmask(SIG_BLOCK, &ttou, NULL);
-			if (tcsetpgrp(tty, pid) < 0)
-				say(2, "pidone: tcsetpgrp: %s", strerror(errno));
-			else
-				note(1, "pidone: exec: new process group, "
-				    "made the terminal's foreground");
-		} else
-			note(1, "pidone: exec: new process group");
-	}
-	exec_report("now");
-run:
+	exec_report("found", tty);
+	if (o->exec_how == EXEC_SETSID)
+		new_session(1);
+	else if (o->exec_how == EXEC_SETPGID)
+		new_group(tty);
+	else if (getsid(0) == getpid())
+		note(1, "pidone: exec: already a session leader: nothing to do");
+	else if (tty < 0)
+		new_session(0);
+	else
+		new_group(tty);
+	exec_report("now", tty);
 	if (tty >= 0)
 		close(tty);
 	child_exec(o->argv, mask);
