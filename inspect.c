@@ -1,10 +1,405 @@
-/* inspect.c: placeholder until --inspect lands. */
-#include "pidone.h"
+/*
+ * inspect.c: pidone --inspect. What /proc says of the PID namespace pidone
+ * runs in, for someone whose container will not stop: the process tree,
+ * the process groups and sessions, what each process does with the signals
+ * that stop containers, and findings in plain words. It needs no pidone as
+ * PID 1, and no heap: one fixed table on the stack.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "pidone.h"
+#include "signals.h"
+
+#define MAXPROC 400
+#define PF_KTHREAD 0x00200000UL
+#define BIT(sig) (1ULL << ((sig) - 1))
+
+/* One process, as /proc showed it. */
+struct proc {
+	struct pinfo p;
+	unsigned long long mask[3];	/* blocked, ignored, caught */
+	char cmd[120];
+	char done;			/* already printed in the tree */
+};
+
+/* Everything inspect knows, and how it prints. */
+struct view {
+	struct proc t[MAXPROC];
+	int n, total;		/* kept, and seen: more when the table is full */
+	int tsv, found;
+	pid_t self, group;	/* this process; the command's process group */
+};
+
+/* The signals that stop, interrupt or reach a container's processes. */
+static const unsigned char common[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+	SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD };
+
+/* Keep one process of the walk; kernel threads are nobody's concern here. */
+static int
+collect(const struct pinfo *p, void *arg)
+{
+	struct view *v = arg;
+	struct proc *e = &v->t[v->n];
+
+	if (p->flags & PF_KTHREAD)
+		return 0;
+	if (v->total++ >= MAXPROC)
+		return 0;
+	e->p = *p;
+	proc_masks(p->pid, e->mask);
+	proc_cmdline(p->pid, e->cmd, sizeof(e->cmd));
+	if (e->cmd[0] == '\0')
+		fmt(e->cmd, sizeof(e->cmd), "[%s]", p->comm);
+	v->n++;
+	return 0;
+}
+
+/* The table entry of pid, or NULL. */
+static struct proc *
+lookup(struct view *v, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < v->n; i++)
+		if (v->t[i].p.pid == pid)
+			return &v->t[i];
+	return NULL;
+}
+
+/* Append s to the line at *n, never past its end. */
+static void
+add(char *line, size_t *n, const char *s)
+{
+	while (*s != '\0' && *n < 767)
+		line[(*n)++] = *s++;
+	line[*n] = '\0';
+}
+
+/* Append a space, then v right-aligned in width columns. */
+static void
+num(char *line, size_t *n, long v, int width)
+{
+	char b[24];
+	int len = fmt(b, sizeof(b), " %ld", v);
+
+	while (len++ <= width)
+		add(line, n, " ");
+	add(line, n, b);
+}
+
+/*
+ * Append the signals of mask: with all set, the common ones by name; then
+ * the real-time ones, as ranges (RTMIN..RTMAX); sep between items.
+ */
+static void
+sigs(char *line, size_t *n, unsigned long long mask, int all, const char *sep)
+{
+	char name[16];
+	const char *s = "";
+	size_t i;
+	int a, b;
+
+	for (i = 0; all && i < sizeof(common); i++)
+		if (mask & BIT(common[i])) {
+			add(line, n, s);
+			add(line, n, sig_name(common[i], name));
+			s = sep;
+		}
+	for (a = 32; a < NSIG; a = b + 1) {
+		for (b = a; b < NSIG && (mask & BIT(b)); b++)
+			;
+		if (b == a)
+			continue;
+		add(line, n, s);
+		add(line, n, sig_name(a, name));
+		if (b - 1 > a) {
+			add(line, n, "..");
+			add(line, n, sig_name(b - 1, name));
+		}
+		s = sep;
+	}
+	if (*s == '\0' && all)
+		add(line, n, "-");
+}
+
+/* Print one process of the tree and, below it, its children. */
+static void
+tree(struct view *v, struct proc *e, int depth)
+{
+	char line[768];
+	size_t n = 0;
+	int i;
+
+	e->done = 1;
+	num(line, &n, e->p.pid, 5);
+	num(line, &n, e->p.ppid, 5);
+	num(line, &n, e->p.pgid, 5);
+	num(line, &n, e->p.sid, 5);
+	num(line, &n, e->p.tpgid, 5);
+	line[n++] = ' ';
+	line[n++] = e->p.state;
+	add(line, &n, " ");
+	for (i = 1; i < depth && i < 16; i++)
+		add(line, &n, "   ");
+	add(line, &n, depth > 0 ? "\\_ " : "");
+	add(line, &n, e->cmd);
+	say(1, "%s", line);
+	for (i = 0; i < v->n; i++)
+		if (!v->t[i].done && v->t[i].p.ppid == e->p.pid)
+			tree(v, &v->t[i], depth + 1);
+}
+
+/* One process's row: its place, then what it does with each signal. */
+static void
+row(const struct view *v, const struct proc *e)
+{
+	char line[768];
+	size_t n = 0, i;
+	int k;
+
+	if (v->tsv) {
+		fmt(line, sizeof(line), "proc\t%d\t%d\t%d\t%d\t%d\t%c\t",
+		    (int)e->p.pid, (int)e->p.ppid, (int)e->p.pgid,
+		    (int)e->p.sid, (int)e->p.tpgid, e->p.state);
+		n = strlen(line);
+		for (k = 0; k < 3; k++) {
+			sigs(line, &n, e->mask[k], 1, ",");
+			add(line, &n, "\t");
+		}
+		add(line, &n, e->p.comm);
+		add(line, &n, "\t");
+		add(line, &n, e->cmd);
+		say(1, "%s", line);
+		return;
+	}
+	num(line, &n, e->p.pid, 5);
+	add(line, &n, " ");
+	for (i = 0; i < sizeof(common); i++) {
+		size_t start = n;
+
+		for (k = 0; k < 3; k++)
+			if (e->mask[k] & BIT(common[i]))
+				add(line, &n, k == 0 ? "b" : k == 1 ? "i" : "c");
+		add(line, &n, n == start ? "-" : "");
+		while (n < start + 6)
+			add(line, &n, " ");
+	}
+	for (k = 0; k < 3; k++)
+		if (e->mask[k] >> 31) {
+			add(line, &n, k == 0 ? "b:" : k == 1 ? "i:" : "c:");
+			sigs(line, &n, e->mask[k], 0, ",");
+			add(line, &n, " ");
+		}
+	while (line[n - 1] == ' ')
+		line[--n] = '\0';
+	say(1, "%s", line);
+}
+
+/* Print one finding: the process, a stable kind, a related number, advice. */
+static void
+finding(struct view *v, const struct proc *e, const char *kind, long other,
+    const char *text)
+{
+	v->found++;
+	if (v->tsv)
+		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->p.pid : 0, kind,
+		    other, text);
+	else if (e != NULL)
+		say(1, "  pid %d (%s): %s", (int)e->p.pid, e->p.comm, text);
+	else
+		say(1, "  %s", text);
+}
+
+/*
+ * Every finding about one process. A zombie's only trouble is its parent;
+ * a group or session of 0 says more than being outside the command's group.
+ */
+static void
+judge(struct view *v, const struct proc *e)
+{
+	char text[256];
+	const struct proc *pp = lookup(v, e->p.ppid);
+	unsigned long long handled = e->mask[0] | e->mask[2];
+
+	if (e->p.state == 'Z') {
+		fmt(text, sizeof(text), "zombie not reaped by its live parent "
+		    "%d (%s): %s", (int)e->p.ppid, pp ? pp->p.comm : "?",
+		    e->p.ppid == 1 ? "run the command under pidone" : "make "
+		    "the parent wait for its children, or end it so that PID 1 "
+		    "reaps the zombie");
+		finding(v, e, "zombie", e->p.ppid, text);
+		return;
+	}
+	if (e->p.pgid == 0 || e->p.sid == 0) {
+		fmt(text, sizeof(text), "group %d, session %d: outside this "
+		    "PID namespace (crun exec before 1.20, bare unshare --pid), "
+		    "so group signals miss it: %s", (int)e->p.pgid,
+		    (int)e->p.sid, e->p.pid == 1 ? "make PID 1 a session "
+		    "leader (setsid)" : "start it with pidone --exec");
+		finding(v, e, "outside-ns", e->p.pgid, text);
+	} else if (v->group > 0 && e->p.pid != 1 && e->p.pid != v->self &&
+	    e->p.pgid != v->group) {
+		fmt(text, sizeof(text), "group %d, session %d: outside the "
+		    "command's group %d (setsid daemon, exec session), so "
+		    "signals pidone forwards miss it: keep it in that group, "
+		    "or let pidone --grace TERM it", (int)e->p.pgid,
+		    (int)e->p.sid, (int)v->group);
+		finding(v, e, "outside-group", v->group, text);
+	}
+	if (e->p.pid == 1 && !(handled & (BIT(SIGTERM) | BIT(SIGINT))))
+		finding(v, e, "pid1-drops-term", 0, "PID 1 neither catches "
+		    "nor blocks TERM or INT, so the kernel drops them: run the "
+		    "command under pidone");
+	if (e->mask[1] & BIT(SIGTERM))
+		finding(v, e, "ignores-term", SIGTERM, "ignores TERM, so only "
+		    "KILL stops it: stop ignoring TERM (ignoring survives exec, "
+		    "as after trap '' TERM)");
+	if (e->p.pid != 1 && (e->mask[0] & BIT(SIGTERM)))
+		finding(v, e, "blocks-term", SIGTERM, "blocks TERM, which stays "
+		    "pending unless it sigwaits: unblock TERM (the mask survives "
+		    "fork and exec)");
+}
+
+/*
+ * The command's process group: that of PID 1's oldest live child, the one
+ * pidone forwards signals to. 0 when PID 1 has no such child.
+ */
+static pid_t
+command_group(const struct view *v)
+{
+	const struct proc *best = NULL;
+	int i;
+
+	for (i = 0; i < v->n; i++) {
+		const struct proc *e = &v->t[i];
+
+		if (e->p.ppid == 1 && e->p.state != 'Z' && e->p.pid != v->self &&
+		    (best == NULL || e->p.start < best->p.start))
+			best = e;
+	}
+	return best ? best->p.pgid : 0;
+}
+
+/* True when no process before t[i] shares its session (and group). */
+static int
+first(const struct view *v, int i, int both)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (v->t[j].p.sid == v->t[i].p.sid &&
+		    (!both || v->t[j].p.pgid == v->t[i].p.pgid))
+			return 0;
+	return 1;
+}
+
+/* List each session, and below it its process groups with their members. */
+static void
+groups(const struct view *v)
+{
+	char line[768];
+	int i, j, k;
+
+	for (i = 0; i < v->n; i++) {
+		if (!first(v, i, 0))
+			continue;
+		say(1, "  session %d%s", (int)v->t[i].p.sid, v->t[i].p.sid ?
+		    "" : " (outside this PID namespace)");
+		for (k = i; k < v->n; k++) {
+			const struct proc *e = &v->t[k];
+			size_t n = 0;
+			int fg = 0;
+
+			if (e->p.sid != v->t[i].p.sid || !first(v, k, 1))
+				continue;
+			for (j = k; j < v->n; j++)
+				fg |= v->t[j].p.tpgid == e->p.pgid &&
+				    e->p.pgid > 0;
+			fmt(line, sizeof(line), "    group %d%s%s:",
+			    (int)e->p.pgid, e->p.pgid == v->group &&
+			    v->group > 0 ? " (the command's)" : "",
+			    fg ? " (terminal foreground)" : "");
+			n = strlen(line);
+			for (j = k; j < v->n; j++)
+				if (v->t[j].p.pgid == e->p.pgid &&
+				    v->t[j].p.sid == e->p.sid)
+					num(line, &n, v->t[j].p.pid, 0);
+			say(1, "%s", line);
+		}
+	}
+}
+
+/* Print the whole report: tree, groups, signals, then findings. */
+static void
+report(struct view *v)
+{
+	char text[96];
+	int i;
+
+	if (v->tsv) {
+		say(1, "#proc\tpid\tppid\tpgid\tsid\ttpgid\tstate\tblocked\t"
+		    "ignored\tcaught\tcomm\tcmdline");
+		say(1, "#find\tpid\tkind\tother\ttext");
+	} else {
+		say(1, "   PID  PPID  PGID   SID TPGID S COMMAND");
+		for (i = 0; i < v->n; i++)
+			if (!v->t[i].done && lookup(v, v->t[i].p.ppid) == NULL)
+				tree(v, &v->t[i], 0);
+		for (i = 0; i < v->n; i++)
+			if (!v->t[i].done)
+				tree(v, &v->t[i], 0);
+		say(1, "\nsessions and process groups:");
+		groups(v);
+		say(1, "\nsignals (b blocked, i ignored, c caught, - default):\n"
+		    "   PID HUP   INT   QUIT  TERM  USR1  USR2  WINCH CHLD  "
+		    "real-time");
+	}
+	for (i = 0; i < v->n; i++)
+		row(v, &v->t[i]);
+	if (!v->tsv)
+		say(1, "\nfindings:");
+	if (v->total > v->n) {
+		fmt(text, sizeof(text), "only the first %d of %d processes "
+		    "are shown", v->n, v->total);
+		finding(v, NULL, "truncated", v->total, text);
+	}
+	for (i = 0; i < v->n; i++)
+		judge(v, &v->t[i]);
+	if (v->found == 0 && !v->tsv)
+		say(1, "  none");
+}
+
+/*
+ * pidone --inspect. /proc must be this namespace's own, or every number
+ * would belong to another: /proc/self names this process's PID there.
+ */
 int
 inspect_main(const struct opts *o)
 {
-	(void)o;
-	say(2, "pidone: --inspect is not built yet");
-	return EXIT_USAGE;
+	struct view v;
+	char self[24], want[24];
+	ssize_t len;
+
+	memset(&v, 0, sizeof(v));
+	v.tsv = o->tsv;
+	v.self = getpid();
+	if ((len = readlink("/proc/self", self, sizeof(self) - 1)) < 0) {
+		say(2, "pidone: /proc/self: %s", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	self[len] = '\0';
+	fmt(want, sizeof(want), "%d", (int)v.self);
+	if (strcmp(self, want) != 0) {
+		say(2, "pidone: /proc: %s", "belongs to another PID namespace");
+		return EXIT_SYSTEM;
+	}
+	if (proc_each(collect, &v) < 0) {
+		say(2, "pidone: /proc: %s", strerror(errno));
+		return EXIT_SYSTEM;
+	}
+	v.group = command_group(&v);
+	report(&v);
+	return 0;
 }

@@ -62,16 +62,20 @@ struct pinfo {
 	pid_t pid, ppid, pgid, sid, tpgid;
 	char state;
 	char comm[32];
+	unsigned long flags;	/* PF_* flags, PF_KTHREAD among them */
+	unsigned long start;	/* start time, in clock ticks after boot */
 };
 int proc_stat(pid_t pid, struct pinfo *p);
 int proc_each(int (*fn)(const struct pinfo *, void *), void *arg);
 int proc_descends(pid_t pid, pid_t ancestor);
+int proc_masks(pid_t pid, unsigned long long m[3]);
+void proc_cmdline(pid_t pid, char *buf, size_t size);
 
 /* inspect.c */
 int inspect_main(const struct opts *o);
 
 /* grace.c */
 int others_left(int pid1);
-void shutdown_others(const struct opts *o, int pid1);
+void shutdown_others(const struct opts *o, int pid1, pid_t had);
 
 #endif

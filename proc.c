@@ -36,7 +36,7 @@ int
 proc_stat(pid_t pid, struct pinfo *p)
 {
 	char path[32], buf[512], *open_paren, *close_paren, *s;
-	long v[5];
+	long v[7];
 	ssize_t n;
 	size_t len;
 	int fd, i;
@@ -62,15 +62,75 @@ proc_stat(pid_t pid, struct pinfo *p)
 	p->pid = pid;
 	p->state = close_paren[2];
 	s = close_paren + 3;
-	/* ppid pgrp session tty_nr tpgid */
-	for (i = 0; i < 5; i++)
-		if (field(&s, &v[i]) < 0)
+	/* ppid pgrp session tty_nr tpgid flags, then 13 more to starttime */
+	for (i = 0; i < 19; i++)
+		if (field(&s, &v[i < 6 ? i : 6]) < 0)
 			return -1;
 	p->ppid = (pid_t)v[0];
 	p->pgid = (pid_t)v[1];
 	p->sid = (pid_t)v[2];
 	p->tpgid = (pid_t)v[4];
+	p->flags = (unsigned long)v[5];
+	p->start = (unsigned long)v[6];
 	return 0;
+}
+
+/* Read a small /proc/PID/NAME file into buf; its length, or -1. */
+static ssize_t
+slurp(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[40];
+	ssize_t n;
+	int fd;
+
+	fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/*
+ * The SigBlk, SigIgn and SigCgt masks of /proc/PID/status into m[0..2],
+ * bit N-1 for signal N. Returns 0, or -1 if the process is gone.
+ */
+int
+proc_masks(pid_t pid, unsigned long long m[3])
+{
+	static const char *const key[3] = { "SigBlk:", "SigIgn:", "SigCgt:" };
+	char buf[4096], *s;
+	int i;
+
+	m[0] = m[1] = m[2] = 0;
+	if (slurp(pid, "status", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (s = buf; (s = strchr(s, '\n')) != NULL;)
+		for (s++, i = 0; i < 3; i++)
+			if (strncmp(s, key[i], 7) == 0)
+				for (s += 8; (*s >= '0' && *s <= '9') ||
+				    (*s >= 'a' && *s <= 'f'); s++)
+					m[i] = m[i] << 4 | (unsigned)(*s <= '9' ?
+					    *s - '0' : *s - 'a' + 10);
+	return 0;
+}
+
+/*
+ * The command line of pid, its arguments joined by spaces and any control
+ * character shown as '?', so that it fits one line or one TSV field. Empty
+ * for zombies and kernel threads.
+ */
+void
+proc_cmdline(pid_t pid, char *buf, size_t size)
+{
+	ssize_t n = slurp(pid, "cmdline", buf, size), i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < ' ' || buf[i] == 127)
+			buf[i] = buf[i] == '\0' ? ' ' : '?';
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
 }
 
 /*
