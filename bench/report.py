@@ -1,0 +1,269 @@
+#!/usr/bin/python3
+"""Turn the driver's raw TSV into medians and paired ratios.
+
+usage: report.py RAW META.json OUT.json OUT.tsv > table.md
+
+RAW is what bench/driver printed; META.json holds the run's settings, the
+machine and the binaries. Writes OUT.json (everything) and OUT.tsv (one row
+per target) and prints the markdown table and pidone's targets to stdout.
+"""
+import json
+import os
+import statistics
+import sys
+from collections import defaultdict
+
+PEERS = ["tini", "tini-static", "dumb-init", "catatonit"]
+ORDER = ["pidone"] + PEERS + ["bare", "direct"]
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def pct(xs, p):
+    """The p-th percentile, nearest rank."""
+    if not xs:
+        return None
+    xs = sorted(xs)
+    k = max(0, min(len(xs) - 1, int(round(p / 100.0 * len(xs) + 0.5)) - 1))
+    return xs[k]
+
+
+def iqr(xs):
+    if len(xs) < 4:
+        return None
+    q = statistics.quantiles(xs, n=4)
+    return q[2] - q[0]
+
+
+def is_static(path):
+    """An ELF file without a PT_INTERP program header is static."""
+    try:
+        with open(path, "rb") as f:
+            h = f.read(64)
+            if h[:4] != b"\x7fELF" or h[4] != 2:
+                return None
+            phoff = int.from_bytes(h[32:40], "little")
+            phentsize = int.from_bytes(h[54:56], "little")
+            phnum = int.from_bytes(h[56:58], "little")
+            f.seek(phoff)
+            for _ in range(phnum):
+                ph = f.read(phentsize)
+                if int.from_bytes(ph[0:4], "little") == 3:
+                    return False
+            return True
+    except OSError:
+        return None
+
+
+def load(raw):
+    startup = defaultdict(dict)     # (setup, round) -> name -> ns
+    reap = defaultdict(dict)        # (mode, round) -> name -> (wall, cpu, n)
+    sig = defaultdict(list)         # name -> [ns]
+    idle = {}
+    for line in open(raw):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == "startup" and f[5] == "0":
+            startup[(f[1], int(f[3]))][f[2]] = int(f[4])
+        elif f[0] == "reap":
+            reap[(f[1], int(f[3]))][f[2]] = (int(f[5]), int(f[6]), int(f[4]),
+                                             int(f[7]))
+        elif f[0] == "signal":
+            sig[f[1]].append(int(f[3]))
+        elif f[0] == "idle":
+            idle[f[1]] = dict(seconds=int(f[2]), voluntary=int(f[3]),
+                              nonvoluntary=int(f[4]), vmrss_kb=int(f[5]),
+                              vmhwm_kb=int(f[6]))
+    return startup, reap, sig, idle
+
+
+def summarize(meta, startup, reap, sig, idle):
+    res = {name: {"name": name} for name in ORDER}
+    for name, b in meta["binaries"].items():
+        path = os.path.realpath(b["path"])
+        res[name].update(path=b["path"], flags=b["flags"],
+                         size=os.path.getsize(path), static=is_static(path))
+    # Startup: pair each run with the bare command's run of the same round.
+    for setup in ("ns", "child"):
+        by = defaultdict(lambda: ([], []))
+        for (s, _), runs in startup.items():
+            if s != setup or "direct" not in runs:
+                continue
+            d = runs["direct"]
+            for name, t in runs.items():
+                by[name][0].append((t - d) / 1000.0)
+                by[name][1].append(t / d)
+        for name, (over, ratio) in by.items():
+            res[name]["startup_" + setup] = dict(
+                rounds=len(over), overhead_us=median(over),
+                overhead_iqr_us=iqr(over), ratio=median(ratio))
+    # Reap: throughput, and the paired ratio to bare's run of the same round.
+    for mode in ("piled", "made"):
+        by = defaultdict(lambda: ([], [], []))
+        for (m, _), runs in reap.items():
+            if m != mode:
+                continue
+            b = runs.get("bare")
+            for name, (wall, cpu, n, seen) in runs.items():
+                by[name][0].append(n / (wall / 1e9))
+                by[name][1].append(cpu / n / 1000.0)
+                if b:
+                    by[name][2].append(b[0] / wall)
+        for name, (rate, cpu, rel) in by.items():
+            res[name]["reap_" + mode] = dict(
+                runs=len(rate), per_s=median(rate), cpu_us_each=median(cpu),
+                vs_bare=median(rel) if rel else None)
+    d = median(sig.get("direct", []))
+    for name, xs in sig.items():
+        us = [x / 1000.0 for x in xs]
+        res[name]["signal"] = dict(
+            count=len(xs), median_us=median(us), p99_us=pct(us, 99),
+            added_us=(median(xs) - d) / 1000.0 if d else None)
+    for name, v in idle.items():
+        res[name]["idle"] = v
+    return res
+
+
+def f1(x, fmt="%.1f"):
+    return "–" if x is None else fmt % x
+
+
+def table(meta, res):
+    rows = []
+    head = ["init (flags)", "size", "static", "start+exit, PID 1: "
+            "overhead µs (ratio)", "as plain child", "reap piled: k/s "
+            "(vs bare)", "reap while made: k/s (vs bare)",
+            "init CPU µs/reap", "signal RTT µs: median / p99",
+            "added vs direct µs", "idle wake-ups", "VmRSS / VmHWM kB"]
+    rows.append("| " + " | ".join(head) + " |")
+    rows.append("|" + "---|" * len(head))
+    for name in ORDER:
+        r = res[name]
+        if len(r) == 1:
+            continue
+        if name == "direct":
+            label = "no init (command alone)"
+        elif name == "bare":
+            label = "bare (waitpid loop, floor)"
+        else:
+            label = "%s `%s`" % (name, r.get("flags", ""))
+        size = "%.1f KiB" % (r["size"] / 1024.0) if "size" in r else "–"
+        static = {True: "yes", False: "no"}.get(r.get("static"), "–")
+
+        def st(k):
+            s = r.get(k)
+            if not s or name == "direct":
+                return "0 (1)" if s else "–"
+            return "%s (%.2f)" % (f1(s["overhead_us"], "%.0f"), s["ratio"])
+
+        def rp(k):
+            s = r.get(k)
+            if not s:
+                return "–"
+            return "%s (%s)" % (f1(s["per_s"] / 1000.0),
+                                f1(s["vs_bare"], "%.2f"))
+        cpu = r.get("reap_piled", {}).get("cpu_us_each")
+        s = r.get("signal")
+        rtt = "%s / %s" % (f1(s["median_us"]), f1(s["p99_us"])) if s else "–"
+        added = f1(s["added_us"], "%+.1f") if s else "–"
+        i = r.get("idle")
+        wake = ("%d" % (i["voluntary"] + i["nonvoluntary"])) if i else "–"
+        mem = "%d / %d" % (i["vmrss_kb"], i["vmhwm_kb"]) if i else "–"
+        rows.append("| " + " | ".join([
+            label, size, static, st("startup_ns"), st("startup_child"),
+            rp("reap_piled"), rp("reap_made"), f1(cpu, "%.2f"), rtt, added,
+            wake, mem]) + " |")
+    return "\n".join(rows)
+
+
+def targets(res):
+    """pidone against the issue's targets, one line each."""
+    p = res["pidone"]
+    out = []
+
+    def line(ok, text):
+        out.append("- %s %s" % ("MET " if ok else "MISSED", text))
+
+    def best(key, sub, fn=min):
+        vals = [res[n][key][sub] for n in PEERS
+                if key in res[n] and res[n][key][sub] is not None]
+        return fn(vals) if vals else None
+
+    line(p["size"] <= 24 * 1024 and p["static"],
+         "size <= 24 KiB, static: %.1f KiB, static %s" %
+         (p["size"] / 1024.0, p["static"]))
+    b = best("startup_ns", "overhead_us")
+    o = p["startup_ns"]["overhead_us"]
+    line(b is not None and o <= b / 2,
+         "startup overhead <= half the best peer's: %.0f µs vs best peer "
+         "%.0f µs (%.2f of it)" % (o, b, o / b if b else float("nan")))
+    for mode in ("piled", "made"):
+        k = "reap_" + mode
+        pr = p[k]["per_s"]
+        bp = best(k, "per_s", max)
+        vb = p[k]["vs_bare"]
+        line(vb is not None and vb >= 0.9 and pr >= bp,
+             "reap (%s) >= best peer and within 10%% of bare: %.1f k/s, "
+             "%.2f of bare, best peer %.1f k/s" %
+             (mode, pr / 1000, vb or 0, bp / 1000))
+    b = best("signal", "added_us")
+    a = p["signal"]["added_us"]
+    line(a < b, "forwarding latency below every peer's: +%.1f µs over direct"
+         " vs best peer +%.1f µs (p99 %.1f vs best peer %.1f µs)" %
+         (a, b, p["signal"]["p99_us"], best("signal", "p99_us")))
+    i = p["idle"]
+    w = i["voluntary"] + i["nonvoluntary"]
+    line(w == 0, "zero idle wake-ups: %d in %d s" % (w, i["seconds"]))
+    line(i["vmrss_kb"] <= 100, "VmRSS <= 100 KB: %d kB (VmHWM %d kB)" %
+         (i["vmrss_kb"], i["vmhwm_kb"]))
+    return "\n".join(out)
+
+
+def main():
+    raw, metapath, outjson, outtsv = sys.argv[1:5]
+    meta = json.load(open(metapath))
+    res = summarize(meta, *load(raw))
+    json.dump(dict(meta=meta, results=[res[n] for n in ORDER]),
+              open(outjson, "w"), indent=1)
+    with open(outtsv, "w") as f:
+        cols = ["name", "flags", "size", "static", "startup_ns_overhead_us",
+                "startup_ns_ratio", "startup_child_overhead_us",
+                "startup_child_ratio", "reap_piled_per_s",
+                "reap_piled_vs_bare", "reap_piled_cpu_us",
+                "reap_made_per_s", "reap_made_vs_bare", "signal_median_us",
+                "signal_p99_us", "signal_added_us", "idle_wakeups",
+                "vmrss_kb", "vmhwm_kb"]
+        f.write("\t".join(cols) + "\n")
+        for n in ORDER:
+            r = res[n]
+            g = lambda k, s: (r.get(k) or {}).get(s)
+            i = r.get("idle") or {}
+            vals = [n, r.get("flags"), r.get("size"), r.get("static"),
+                    g("startup_ns", "overhead_us"), g("startup_ns", "ratio"),
+                    g("startup_child", "overhead_us"),
+                    g("startup_child", "ratio"), g("reap_piled", "per_s"),
+                    g("reap_piled", "vs_bare"),
+                    g("reap_piled", "cpu_us_each"), g("reap_made", "per_s"),
+                    g("reap_made", "vs_bare"), g("signal", "median_us"),
+                    g("signal", "p99_us"), g("signal", "added_us"),
+                    (i["voluntary"] + i["nonvoluntary"]) if i else None,
+                    i.get("vmrss_kb"), i.get("vmhwm_kb")]
+            f.write("\t".join("" if v is None else
+                              ("%.3f" % v if isinstance(v, float) else str(v))
+                              for v in vals) + "\n")
+    m = meta
+    print("pidone benchmark, %s; %s CPUs (%s), Linux %s; load %s -> %s" %
+          (m["date"], m["nproc"], m["cpu"], m["kernel"], m["load_before"],
+           m["load_after"]))
+    print("startup: median of %d paired rounds; reap: N=%d orphans, median of"
+          " %d rounds; signals: %d per target; idle: %d s\n" %
+          (m["startup_rounds"], m["reap_n"], m["reap_rounds"],
+           m["signal_count"], m["idle_seconds"]))
+    print(table(meta, res))
+    print("\npidone against the issue's targets:\n")
+    print(targets(res))
+
+
+if __name__ == "__main__":
+    main()
