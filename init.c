@@ -559,9 +559,15 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	r->target = o->single ? pid : -pid;
 	note(1, "pidone: started %d: pgid %d sid %d foreground %d", (int)pid,
 	    (int)getpgid(pid), (int)getsid(pid), r->tty ? (int)tcgetpgrp(0) : -1);
-	note(2, "pidone: pidone is pid %d pgid %d sid %d; terminal %s",
-	    (int)getpid(), (int)getpgrp(), (int)getsid(0),
-	    r->tty ? "handed to the command" : "not ours");
+	note(2, "pidone: pidone is pid %d pgid %d sid %d", (int)getpid(),
+	    (int)getpgrp(), (int)getsid(0));
+	if (r->tty)
+		note(2, "pidone: terminal: handed to group %d", (int)pid);
+	else if (isatty(0))
+		note(2, "pidone: terminal: not ours, its foreground is group %d",
+		    (int)tcgetpgrp(0));
+	else
+		note(2, "pidone: terminal: none");
 	return 0;
 }
 
@@ -578,6 +584,7 @@ main(int argc, char **argv, char **envp)
 	struct opts o;
 	struct run r;
 	sigset_t mask;
+	char how[48];
 	int rc;
 
 	opts_init(&o);
@@ -617,9 +624,16 @@ main(int argc, char **argv, char **envp)
 	shutdown_others(&o, r.pid1);
 	/* Hand the terminal back, unless pidone's group lies outside the
 	 * namespace (it reads 0): then the shell outside takes it back. */
-	if (r.tty && getpgrp() > 0)
+	if (r.tty && getpgrp() > 0) {
 		tty_give(getpgrp());
+		note(2, "pidone: terminal: taken back");
+	}
 	rc = r.cmd == 0 ? 0 : exit_code(&o, r.status);
-	note(1, "pidone: exiting %d", rc);
+	if (r.cmd == 0)
+		note(1, "pidone: exiting 0: pause ended");
+	else
+		note(1, "pidone: exiting %d: command %s%s", rc,
+		    describe(r.status, how, sizeof(how)),
+		    rc == 0 && r.status != 0 ? ", expected (-e)" : "");
 	return rc;
 }
