@@ -8,7 +8,7 @@
  *
  *   driver startup SPEC ROUNDS CMD...        INIT CMD vs CMD
  *   driver reap SPEC HELPER ROUNDS N MODE B  MODE: piled or made
- *   driver signal SPEC HELPER COUNT          kill(init) to handler and back
+ *   driver signal SPEC HELPER COUNT [CPU]    kill(init) to handler and back
  *   driver idle SPEC HELPER SECONDS          wake-ups and memory
  *
  * SPEC has one target a line: SETUP<TAB>NAME<TAB>ARG..., SETUP "ns" or
@@ -384,10 +384,23 @@ cmd_reap(const char *helper, int rounds, long n, const char *mode,
  * helper itself when there is no init), then block until the byte arrives.
  */
 static int
-cmd_signal(const char *helper, int count)
+cmd_signal(const char *helper, int count, int cpu)
 {
 	int r, i, c;
 
+	/*
+	 * Pinned, the round trip is the work done on one CPU, without the
+	 * cost of waking another one, which depends on where the scheduler
+	 * happened to put each init for the whole run.
+	 */
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			die("sched_setaffinity");
+	}
 	for (i = 0; i < nt; i++)
 		if (start_helper(&tg[i], helper, "sig", NULL, NULL) < 0)
 			return 1;
@@ -406,7 +419,8 @@ cmd_signal(const char *helper, int count)
 				continue;
 			}
 			if (r >= 0)
-				printf("signal\t%s\t%d\t%lld\n", t->name, r,
+				printf("signal\t%s\t%s\t%d\t%lld\n",
+				    cpu >= 0 ? "pinned" : "free", t->name, r,
 				    t1 - t0);
 		}
 	}
@@ -480,9 +494,10 @@ main(int argc, char **argv)
 		return cmd_reap(argv[3], atoi(argv[4]), atol(argv[5]), argv[6],
 		    argv[7]);
 	}
-	if (argc == 5 && strcmp(argv[1], "signal") == 0) {
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "signal") == 0) {
 		load(argv[2]);
-		return cmd_signal(argv[3], atoi(argv[4]));
+		return cmd_signal(argv[3], atoi(argv[4]),
+		    argc == 6 ? atoi(argv[5]) : -1);
 	}
 	if (argc == 5 && strcmp(argv[1], "idle") == 0) {
 		load(argv[2]);
