@@ -1,0 +1,208 @@
+/* Unit tests for out.c: the formatter, truncation, and writing it all out. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "pidone.h"
+
+static char buf[256];
+
+#define FMT_EQ(want, ...) do { \
+	int n_ = fmt(buf, sizeof(buf), __VA_ARGS__); \
+	ck_assert_str_eq(buf, want); \
+	ck_assert_int_eq(n_, (int)strlen(want)); \
+} while (0)
+
+START_TEST(conversions)
+{
+	FMT_EQ("", "");
+	FMT_EQ("plain text", "plain text");
+	FMT_EQ("a b", "%s %s", "a", "b");
+	FMT_EQ("(null)", "%s", (char *)NULL);
+	FMT_EQ("x", "%c", 'x');
+	FMT_EQ("0 7 -7", "%d %d %d", 0, 7, -7);
+	FMT_EQ("2147483647 -2147483648", "%d %d", INT_MAX, INT_MIN);
+	FMT_EQ("9223372036854775807", "%ld", LONG_MAX);
+	FMT_EQ("-9223372036854775808", "%ld", LONG_MIN);
+	FMT_EQ("4294967295", "%u", UINT_MAX);
+	FMT_EQ("18446744073709551615", "%lu", ULONG_MAX);
+	FMT_EQ("ff 0 deadbeef", "%x %x %x", 255u, 0u, 0xdeadbeefu);
+	FMT_EQ("ffffffffffffffff", "%lx", ULONG_MAX);
+	FMT_EQ("100%", "100%%");
+	FMT_EQ("pid 42: TERM(15)", "pid %d: %s(%d)", 42, "TERM", 15);
+}
+END_TEST
+
+START_TEST(widths)
+{
+	FMT_EQ("007", "%3d", 7);
+	FMT_EQ("1234", "%3d", 1234);
+	FMT_EQ("-07", "%2d", -7);
+	FMT_EQ("00000000000000ff", "%16lx", 255UL);
+	FMT_EQ("0000000a", "%8x", 10u);
+	FMT_EQ("00000000000000000042", "%20u", 42u);
+	/* Padding stops at the 24 digits a number can take, and never overflows. */
+	FMT_EQ("000000000000000000000042", "%99u", 42u);
+}
+END_TEST
+
+START_TEST(odd_formats)
+{
+	FMT_EQ("abc", "abc%");
+	FMT_EQ("q", "%q");
+	FMT_EQ("q", "%lq", 0L);
+	FMT_EQ("a", "a%l", 5L);
+}
+END_TEST
+
+START_TEST(truncation)
+{
+	char small[8];
+
+	memset(small, 'Z', sizeof(small));
+	ck_assert_int_eq(fmt(small, 4, "hello"), 5);
+	ck_assert_str_eq(small, "hel");
+	ck_assert_int_eq(small[4], 'Z');
+	ck_assert_int_eq(fmt(small, 1, "hello %d", 12345), 11);
+	ck_assert_str_eq(small, "");
+	ck_assert_int_eq(small[1], 'e');
+	ck_assert_int_eq(fmt(NULL, 0, "%s %d", "none", 3), 6);
+	ck_assert_int_eq(fmt(small, sizeof(small), "1234567"), 7);
+	ck_assert_str_eq(small, "1234567");
+	ck_assert_int_eq(fmt(small, sizeof(small), "12345678"), 8);
+	ck_assert_str_eq(small, "1234567");
+	ck_assert_int_eq(fmt(small, sizeof(small), "%d", -1234567890), 11);
+	ck_assert_str_eq(small, "-123456");
+}
+END_TEST
+
+/* Read everything from fd into a malloc'd buffer; its length in *len. */
+static char *
+slurp(int fd, size_t *len)
+{
+	size_t cap = 1 << 16;
+	char *s = malloc(cap);
+	ssize_t n;
+
+	*len = 0;
+	while ((n = read(fd, s + *len, cap - *len)) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0 && (*len += (size_t)n) == cap)
+			s = realloc(s, cap *= 2);
+	return s;
+}
+
+START_TEST(say_lines)
+{
+	char *got, big[2000];
+	int fds[2];
+	size_t len;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	say(fds[1], "pidone: %s: %d", "cannot", 3);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	say(fds[1], "%s", big);
+	/* note() writes to stderr, at or above the verbosity asked for. */
+	dup2(fds[1], 2);
+	verbosity = 0;
+	note(1, "hidden");
+	verbosity = 1;
+	note(1, "shown %d", 1);
+	close(fds[1]);
+	close(2);
+	got = slurp(fds[0], &len);
+	/* The long line is cut to 1022 bytes and still ends in a newline. */
+	ck_assert_uint_eq(len, 18 + 1023 + 8);
+	ck_assert(memcmp(got, "pidone: cannot: 3\n", 18) == 0);
+	ck_assert_int_eq(got[18], 'x');
+	ck_assert_int_eq(got[18 + 1021], 'x');
+	ck_assert_int_eq(got[18 + 1022], '\n');
+	ck_assert(memcmp(got + 18 + 1023, "shown 1\n", 8) == 0);
+	free(got);
+}
+END_TEST
+
+START_TEST(write_errors)
+{
+	errno = 0;
+	ck_assert_int_eq(write_all(-1, "x", 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	ck_assert_int_eq(write_all(1, "", 0), 0);
+}
+END_TEST
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Writes interrupted by a signal (no SA_RESTART) return short or fail with
+ * EINTR; write_all must still deliver every byte, in order, to a slow reader.
+ */
+START_TEST(write_interrupted)
+{
+	enum { SIZE = 1 << 20 };
+	struct itimerval every = { { 0, 500 }, { 0, 500 } }, off = { 0 };
+	struct sigaction sa;
+	char *data = malloc(SIZE);
+	int fds[2], i, st;
+
+	pid_t pid;
+
+	for (i = 0; i < SIZE; i++)
+		data[i] = (char)(i * 7 + i / 251);
+	ck_assert_int_eq(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		char chunk[4096];
+		size_t total = 0;
+		ssize_t n;
+
+		close(fds[1]);
+		while ((n = read(fds[0], chunk, sizeof(chunk))) > 0) {
+			if (memcmp(chunk, data + total, (size_t)n) != 0)
+				_exit(2);
+			total += (size_t)n;
+			usleep(200);
+		}
+		_exit(total == SIZE ? 0 : 3);
+	}
+	close(fds[0]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &every, NULL);
+	ck_assert_int_eq(write_all(fds[1], data, SIZE), SIZE);
+	setitimer(ITIMER_REAL, &off, NULL);
+	close(fds[1]);
+	waitpid(pid, &st, 0);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	free(data);
+}
+END_TEST
+
+Suite *
+out_suite(void)
+{
+	Suite *s = suite_create("out");
+	TCase *t = tcase_create("fmt");
+
+	tcase_add_test(t, conversions);
+	tcase_add_test(t, widths);
+	tcase_add_test(t, odd_formats);
+	tcase_add_test(t, truncation);
+	suite_add_tcase(s, t);
+	t = tcase_create("write");
+	tcase_add_test(t, say_lines);
+	tcase_add_test(t, write_errors);
+	tcase_add_test(t, write_interrupted);
+	suite_add_tcase(s, t);
+	return s;
+}
