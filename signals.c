@@ -5,7 +5,9 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pidone.h"
 #include "signals.h"
@@ -36,6 +38,32 @@ static const struct {
 	{ SIGABRT, "IOT" }, { SIGIO, "POLL" }, { SIGCHLD, "CLD" },
 };
 
+/*
+ * Real-time signals are named as kill -l, glibc and Docker name them, with
+ * RTMIN at 34, whatever the C library pidone is built with: musl keeps 32..34
+ * for itself and would call 35 RTMIN. A name must mean one signal.
+ */
+#define RT_MIN 34
+#define RT_MAX (NSIG - 1)
+
+/*
+ * Fill set with every signal. sigfillset leaves out those the C library
+ * keeps for itself (musl: 32..34), and an unblocked 34 would kill pidone,
+ * or as PID 1 be lost, instead of reaching the command.
+ */
+static void
+fill(sigset_t *set)
+{
+	memset(set, 0xff, sizeof(*set));
+}
+
+/* c in lower case, when it is an ASCII letter. */
+static int
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 /* Compare case-insensitively; return the length of prefix p matched in s. */
 static size_t
 prefix(const char *s, const char *p)
@@ -43,7 +71,7 @@ prefix(const char *s, const char *p)
 	size_t i;
 
 	for (i = 0; p[i] != '\0'; i++)
-		if ((s[i] | 0x20) != (p[i] | 0x20))
+		if (lower(s[i]) != lower(p[i]))
 			return 0;
 	return i;
 }
@@ -83,13 +111,13 @@ sig_number(const char *s)
 		int max = prefix(s, "RTMAX") != 0;
 
 		if (s[5] == '\0')
-			return max ? SIGRTMAX : SIGRTMIN;
+			return max ? RT_MAX : RT_MIN;
 		if (s[5] != (max ? '-' : '+'))
 			return -1;
-		off = number(s + 6, SIGRTMAX - SIGRTMIN);
+		off = number(s + 6, RT_MAX - RT_MIN);
 		if (off < 0)
 			return -1;
-		return (int)(max ? SIGRTMAX - off : SIGRTMIN + off);
+		return (int)(max ? RT_MAX - off : RT_MIN + off);
 	}
 	for (i = 0; i < sizeof(sigtab) / sizeof(sigtab[0]); i++)
 		if (prefix(s, sigtab[i].name) &&
@@ -109,13 +137,13 @@ sig_name(int sig, char buf[16])
 			memcpy(buf, sigtab[i].name, sizeof(sigtab[i].name));
 			return buf;
 		}
-	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
-		if (sig - SIGRTMIN <= SIGRTMAX - sig)
-			fmt(buf, 16, sig == SIGRTMIN ? "RTMIN" : "RTMIN+%d",
-			    sig - SIGRTMIN);
+	if (sig >= RT_MIN && sig <= RT_MAX) {
+		if (sig - RT_MIN <= RT_MAX - sig)
+			fmt(buf, 16, sig == RT_MIN ? "RTMIN" : "RTMIN+%d",
+			    sig - RT_MIN);
 		else
-			fmt(buf, 16, sig == SIGRTMAX ? "RTMAX" : "RTMAX-%d",
-			    SIGRTMAX - sig);
+			fmt(buf, 16, sig == RT_MAX ? "RTMAX" : "RTMAX-%d",
+			    RT_MAX - sig);
 	} else
 		fmt(buf, 16, "%d", sig);
 	return buf;
@@ -186,8 +214,9 @@ sig_block_all(sigset_t *saved)
 {
 	sigset_t all;
 
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, saved);
+	/* The raw call: musl's would hide 32..34 of the saved mask. */
+	fill(&all);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, saved, NSIG / 8);
 }
 
 /*
@@ -201,7 +230,7 @@ sig_wait(siginfo_t *si, long timeout_ms)
 	struct timespec ts;
 	int sig;
 
-	sigfillset(&all);
+	fill(&all);
 	ts.tv_sec = timeout_ms / 1000;
 	ts.tv_nsec = (timeout_ms % 1000) * 1000000L;
 	for (;;) {
