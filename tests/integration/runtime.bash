@@ -143,17 +143,21 @@ rt_podman() {
 	podman --cgroup-manager=cgroupfs --runtime="$r" "$@"
 }
 
-# rt_podman_run RUNTIME ARG...: podman run with pidone as the init (on the
-# per-test rootfs), the ulimits this host needs, and for crun no cgroups.
+# rt_podman_run RUNTIME [OPTION...] -- COMMAND...: podman run with pidone as
+# the init (on the per-test rootfs), the ulimits this host needs, and for
+# crun no cgroups. With --rootfs, podman takes all after the path as the
+# command, so the options come first.
 rt_podman_run() {
-	local r=$1 extra=()
+	local r=$1 opts=() extra=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
 	shift
 	need_cmd podman "$r"
 	[ "$r" = crun ] && extra=(--cgroups=disabled)
 	[ -d "$PWD/rootfs" ] || rt_rootfs
 	rt_podman "$r" run --network=none --ulimit nofile=1024:1024 \
 		--ulimit nproc=4096:4096 "${extra[@]}" --init \
-		--init-path "$PIDONE" --rootfs "$PWD/rootfs" "$@"
+		--init-path "$PIDONE" "${opts[@]}" --rootfs "$PWD/rootfs" "$@"
 }
 
 # rt_podman_start RUNTIME NAME ARG...: a detached podman container, removal
@@ -162,7 +166,7 @@ rt_podman_start() {
 	local r=$1 name=$2
 	shift 2
 	rt_on_exit "podman --cgroup-manager=cgroupfs --runtime=$r rm -f -t 0 $name"
-	rt_podman_run "$r" -d --name "$name" "$@" >"$PWD/$name.out" 2>&1 ||
+	rt_podman_run "$r" -d --name "$name" -- "$@" >"$PWD/$name.out" 2>&1 ||
 		{ cat "$PWD/$name.out"; fail "podman run -d failed"; }
 	rt_poll 30 rt_podman_running "$r" "$name"
 }
