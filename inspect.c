@@ -22,6 +22,7 @@ struct proc {
 	unsigned long long mask[3];	/* blocked, ignored, caught */
 	char cmd[120];
 	char done;			/* already printed in the tree */
+	char sigwait;			/* asleep in sigwaitinfo */
 };
 
 /* Everything inspect knows, and how it prints. */
@@ -48,7 +49,7 @@ collect(const struct pinfo *p, void *arg)
 	if (v->total++ >= MAXPROC)
 		return 0;
 	e->p = *p;
-	proc_masks(p->pid, e->mask);
+	e->sigwait = proc_masks(p->pid, e->mask) == 1;
 	proc_cmdline(p->pid, e->cmd, sizeof(e->cmd));
 	if (e->cmd[0] == '\0')
 		fmt(e->cmd, sizeof(e->cmd), "[%s]", p->comm);
@@ -256,10 +257,10 @@ judge(struct view *v, const struct proc *e)
 		finding(v, e, "ignores-term", SIGTERM, "ignores TERM, so only "
 		    "KILL stops it: stop ignoring TERM (ignoring survives exec, "
 		    "as after trap '' TERM)");
-	if (e->p.pid != 1 && (e->mask[0] & BIT(SIGTERM)))
+	if (e->p.pid != 1 && !e->sigwait && (e->mask[0] & BIT(SIGTERM)))
 		finding(v, e, "blocks-term", SIGTERM, "blocks TERM, which stays "
-		    "pending unless it sigwaits: unblock TERM (the mask survives "
-		    "fork and exec)");
+		    "pending unless read with signalfd or sigwait: unblock TERM "
+		    "(the mask survives fork and exec)");
 }
 
 /*

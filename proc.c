@@ -94,7 +94,11 @@ slurp(pid_t pid, const char *name, char *buf, size_t size)
 
 /*
  * The SigBlk, SigIgn and SigCgt masks of /proc/PID/status into m[0..2],
- * bit N-1 for signal N. Returns 0, or -1 if the process is gone.
+ * bit N-1 for signal N. Returns 0, 1 when the process sleeps in sigwaitinfo
+ * or sigtimedwait, or -1 if it is gone. In that wait the kernel unblocks the
+ * signals waited for, and /proc shows only what stays blocked: count every
+ * signal not ignored as blocked then, the mask such a waiter keeps (all, for
+ * an init like pidone).
  */
 int
 proc_masks(pid_t pid, unsigned long long m[3])
@@ -113,7 +117,11 @@ proc_masks(pid_t pid, unsigned long long m[3])
 				    (*s >= 'a' && *s <= 'f'); s++)
 					m[i] = m[i] << 4 | (unsigned)(*s <= '9' ?
 					    *s - '0' : *s - 'a' + 10);
-	return 0;
+	if (slurp(pid, "wchan", buf, sizeof(buf)) < 15 ||
+	    strncmp(buf, "do_sigtimedwait", 15) != 0)
+		return 0;
+	m[0] |= ~m[1] & ~(1ULL << (SIGKILL - 1) | 1ULL << (SIGSTOP - 1));
+	return 1;
 }
 
 /*
