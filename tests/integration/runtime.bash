@@ -236,7 +236,9 @@ while time.time() < deadline:
         os.write(m, inp)
         sent = True
 sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
-if p.poll() is None:
+try:
+    p.wait(timeout=max(deadline - time.time(), 0.1))
+except subprocess.TimeoutExpired:
     p.kill()
     p.wait()
     print("on_pty: timed out")
