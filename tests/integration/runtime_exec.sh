@@ -107,6 +107,36 @@ crun_exec_tty() {
 	tty_cases crun --cgroup-manager=disabled exec -t "$name"
 }
 
+# The resident alternative: pidone -- COMMAND in an exec session is not
+# PID 1, so it becomes a subreaper and runs the command in a new group of
+# its own (PGID = PID; the session stays the exec's), forwards signals to
+# it and exits with its status.
+crun_exec_resident() {
+	local name=$RT_NAME-cr rc pid pgid sid
+	rt_crun_start "$name" /sbin/pidone -- /bin/sleep 1000
+	rt_crun exec "$name" /sbin/pidone -v -- "${PS_ARGS[@]}" >res.txt 2>res.err ||
+		{ cat res.err; fail "crun exec pidone -- ps failed"; }
+	echo "--- crun exec pidone -- ps -o pid,pgid,sid,comm"
+	cat res.txt res.err
+	read -r pid pgid sid <<<"$(rt_psline res.txt ps)"
+	[ -n "$pid" ] && [ "$pgid" = "$pid" ] ||
+		fail "the command under a resident pidone: pid '$pid' pgid '$pgid'"
+	assert_grep 'subreaper' res.err "pidone says it is a subreaper"
+	rt_crun exec "$name" /sbin/pidone -- /bin/sh -c 'kill -TERM $$'
+	assert_eq 143 "$?" "exit status of a resident pidone whose command got TERM"
+	# A signal sent to the resident pidone reaches the command's group.
+	rt_crun exec "$name" /sbin/pidone -- /bin/sh -c \
+		'trap "exit 9" USR1; sleep 1000 & echo > /tmp/res.ready; wait' &
+	rt_poll 30 rt_files "$name/rootfs/tmp/res.ready"
+	rt_crun exec "$name" "${PS_ARGS[@]}" >ps.txt
+	cat ps.txt
+	pid=$(awk '$4 == "pidone" && $1 != 1 { print $1 }' ps.txt)
+	[ -n "$pid" ] || fail "no resident pidone in the container"
+	rt_crun exec "$name" /bin/kill -USR1 "$pid" || fail "kill -USR1 $pid failed"
+	wait $!
+	assert_eq 9 "$?" "exit status after USR1 sent to the resident pidone"
+}
+
 podman_exec() {
 	local r=$1 name=$RT_NAME-px
 	rt_podman_start "$r" "$name" /bin/sleep 1000
@@ -126,6 +156,11 @@ podman_exec_tty() {
 test_crun_exec() {
 	rt_need crun python3
 	rt_cgroup2 crun_exec
+}
+
+test_crun_exec_resident() {
+	rt_need crun python3
+	rt_cgroup2 crun_exec_resident
 }
 
 test_crun_exec_tty() {
