@@ -209,8 +209,8 @@ test_podman_runc_exec_tty() {
 # A terminal whose session lies outside the container: nsenter into a
 # running container from a terminal. The injected shell reads PGID 0 and
 # SID 0 and the foreground group (its caller's) 0. pidone --exec gives it a
-# new group, made the terminal's foreground: it reads a typed line, and
-# Ctrl-C reaches it (the shell dies of SIGINT: 130).
+# new group, made the terminal's foreground: it reads a typed line (also
+# with no /dev/tty in the container), and Ctrl-C reaches it (130: SIGINT).
 test_nsenter_tty() {
 	local name=$RT_NAME-ns pid rc
 	rt_need runc python3 nsenter
@@ -227,6 +227,12 @@ test_nsenter_tty() {
 		helped.txt "the group got the terminal"
 	assert_grep '^stat pid=[0-9]+ pgid=[0-9]+ sid=0 tpgid=' helped.txt \
 		"the session (and its terminal) is kept"
+	# A container without /dev/tty: the helper finds the terminal on its
+	# standard descriptors instead.
+	runc exec "$name" /bin/rm -f /dev/tty || fail "cannot remove /dev/tty"
+	on_pty nsenter -t "$pid" -a /sbin/pidone -v --exec /bin/sh -c "$RT_TTY_SH" >notty.txt
+	cat notty.txt
+	rt_assert_fg notty.txt "pidone --exec without /dev/tty"
 	PTY_INPUT=$'\003' on_pty nsenter -t "$pid" -a /sbin/pidone --exec \
 		/bin/sh -c 'echo READY; exec sleep 1000' >intr.txt
 	rc=$?
