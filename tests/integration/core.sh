@@ -1,0 +1,506 @@
+# Integration tests of pidone's core: exit status, reaping, forwarding,
+# rewriting, what the command inherits, stops, idling and bad input. Each
+# runs pidone as PID 1 of a new PID namespace, as a plain child, or both.
+
+# The signals whose default action ends a process (kill -l numbers), minus
+# CHLD CONT STOP TSTP TTIN TTOU URG WINCH.
+DEADLY="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 24 25 26 27 29 30 31 $(seq -s ' ' 32 64)"
+
+# The signals forwarded in the forwarding tests: those the issue names, a
+# real-time signal, the lowest real-time one (34, which a C library may keep
+# for itself), and fault signals sent with kill.
+FORWARDED="TERM INT HUP USR1 40 34 SEGV ABRT BUS QUIT WINCH"
+
+# need_helpers NAME...: the compiled test helpers (make check builds them).
+need_helpers() {
+	local h
+	for h; do
+		[ -x "$HELPERS/$h" ] || fail "missing $HELPERS/$h: run make check"
+	done
+}
+
+# bg NAME ARGS...: run ARGS in the background, output to NAME.out and
+# NAME.err; sets BG to its PID.
+bg() {
+	local name=$1
+	shift
+	"$@" >"$name.out" 2>"$name.err" &
+	BG=$!
+}
+
+# child_of PID: set CHILD to PID's first child, waiting for it to appear.
+child_of() {
+	local i
+	for i in $(seq 1 400); do
+		CHILD=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+		CHILD=${CHILD%% *}
+		[ -n "$CHILD" ] && return 0
+		sleep 0.05
+	done
+	fail "process $1 started no child"
+}
+
+# start_pid1 ARGS...: pidone ARGS as PID 1 in the background; sets UNSHARE
+# (the unshare process, whose exit status is pidone's) and PIDONE_PID (the
+# PID of pidone as this shell sees it). Output in pidone.out, pidone.err.
+start_pid1() {
+	need_root
+	need_cmd unshare
+	bg pidone unshare --pid --fork --mount-proc "$PIDONE" "$@"
+	UNSHARE=$BG
+	child_of "$UNSHARE"
+	PIDONE_PID=$CHILD
+}
+
+# start_child ARGS...: pidone ARGS as a plain child of this shell.
+start_child() {
+	bg pidone "$PIDONE" "$@"
+	UNSHARE=$BG
+	PIDONE_PID=$BG
+}
+
+# finish EXPECTED: wait for the pidone started last; assert its exit status.
+finish() {
+	local rc=0
+	wait "$UNSHARE" || rc=$?
+	[ "$rc" = "$1" ] || { cat pidone.err; fail "pidone exited $rc, expected $1"; }
+}
+
+# wait_line ERE FILE [SECONDS]: wait until FILE has a line matching ERE.
+wait_line() {
+	local i
+	for i in $(seq 1 $(( ${3:-20} * 20 ))); do
+		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "--- $2:"; cat "$2" 2>/dev/null
+	fail "timed out waiting for /$1/ in $2"
+}
+
+# status_of PID FIELD: one field of /proc/PID/status.
+status_of() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# name_of SIG: the name kill -l gives a signal name or number, with its
+# "+" escaped for a regular expression.
+name_of() {
+	local n
+	case $1 in
+	[0-9]*) n=$(kill -l "$1") ;;
+	*) n=$(kill -l "$(kill -l "$1")") ;;
+	esac
+	echo "${n/+/\\+}"
+}
+
+# --- exit status ------------------------------------------------------------
+
+# exit_codes RUNNER: every exit code 0..255 comes back unchanged.
+exit_codes() {
+	local i rc
+	for i in $(seq 0 255); do
+		rc=0
+		"$@" sh -c "exit $i" || rc=$?
+		[ "$rc" = "$i" ] || fail "command exited $i, pidone $rc"
+	done
+}
+
+# deadly_signals RUNNER: death by signal N is exit code 128+N.
+deadly_signals() {
+	local sig rc
+	need_helpers die
+	for sig in $DEADLY; do
+		rc=0
+		"$@" "$HELPERS/die" "$sig" 2>err || rc=$?
+		[ "$rc" = $((128 + sig)) ] ||
+			fail "command killed by signal $sig: pidone exited $rc"
+	done
+}
+
+plain() { "$PIDONE" "$@"; }
+
+test_exit_codes_pid1() { need_root; exit_codes pid1; }
+test_exit_codes_child() { exit_codes plain; }
+test_deadly_signals_pid1() { need_root; deadly_signals pid1; }
+test_deadly_signals_child() { deadly_signals plain; }
+
+# -e CODE maps CODE, including 128+N, to 0; others pass unchanged.
+test_expect_codes() {
+	local run rc
+	need_root
+	need_helpers die
+	for run in plain pid1; do
+		rc=0; $run -e 143 "$HELPERS/die" 15 || rc=$?
+		assert_eq 0 "$rc" "$run -e 143, killed by TERM"
+		rc=0; $run -e143 "$HELPERS/die" 2 || rc=$?
+		assert_eq 130 "$rc" "$run -e143, killed by INT"
+		rc=0; $run -e 3 --expect=4 sh -c 'exit 3' || rc=$?
+		assert_eq 0 "$rc" "$run -e 3 --expect=4, exit 3"
+		rc=0; $run -e 3 --expect=4 sh -c 'exit 4' || rc=$?
+		assert_eq 0 "$rc" "$run -e 3 --expect=4, exit 4"
+		rc=0; $run -e 3 --expect=4 sh -c 'exit 5' || rc=$?
+		assert_eq 5 "$rc" "$run -e 3 --expect=4, exit 5"
+		rc=0; $run -e 255 sh -c 'exit 255' || rc=$?
+		assert_eq 0 "$rc" "$run -e 255, exit 255"
+	done
+	# The Java case: TERM sent to pidone, the command dies of it, 0.
+	start_pid1 -e 143 sleep 100000
+	child_of "$PIDONE_PID"
+	wait_line sleep "/proc/$CHILD/comm"
+	kill -TERM "$PIDONE_PID"
+	finish 0
+}
+
+# --- reaping ----------------------------------------------------------------
+
+# 10,000 orphans, each reparented to pidone as PID 1 and reaped: none is
+# left a zombie, and pidone reports every one.
+test_orphans_reaped_pid1() {
+	need_helpers orphans
+	start_pid1 -w sh -c '
+		"$0" 10000 || exit 2
+		n=0
+		while grep -qs "^State:[[:space:]]*Z" /proc/[0-9]*/status; do
+			n=$((n + 1))
+			[ $n -lt 1200 ] || exit 3
+			sleep 0.05
+		done
+		echo no zombies' "$HELPERS/orphans"
+	finish 0
+	assert_grep "^no zombies$" pidone.out "zombie check"
+	assert_eq 10000 "$(grep -Ec '^pidone: reaped [0-9]+ \(orphan\): exited 0$' pidone.err)" \
+		"orphans reaped by pidone"
+}
+
+# Not PID 1, pidone becomes a subreaper: the command's orphans become its
+# children and are reaped when they exit.
+test_orphans_reaped_subreaper() {
+	local pid n
+	need_helpers orphans
+	start_child -v sh -c '"$0" -h 20 >pids && echo >done && exec sleep 100000' \
+		"$HELPERS/orphans"
+	wait_for done 30
+	assert_eq 20 "$(wc -l <pids)" "orphans started"
+	assert_grep "^pidone: not PID 1: became a child subreaper$" pidone.err \
+		"subreaper note"
+	for pid in $(cat pids); do
+		assert_eq "$PIDONE_PID" "$(status_of "$pid" PPid)" "parent of orphan $pid"
+		kill -TERM "$pid"
+	done
+	for pid in $(cat pids); do
+		for n in $(seq 1 400); do
+			[ -e "/proc/$pid" ] || break
+			sleep 0.05
+		done
+		[ -e "/proc/$pid" ] && fail "orphan $pid not reaped: state $(status_of "$pid" State)"
+	done
+	kill -TERM "$PIDONE_PID"
+	finish 143
+	assert_eq 20 "$(grep -Ec '^pidone: reaped [0-9]+ \(orphan\): killed by TERM\(15\)$' pidone.err)" \
+		"orphans reported reaped"
+}
+
+# --- forwarding -------------------------------------------------------------
+
+# forward_all FROM OPTIONS...: start sigrec under pidone with a grandchild,
+# send each of $FORWARDED to pidone and wait until the command records it.
+# FROM is pid1 or child; sets SENDER, the PID the recorders should see.
+forward_all() {
+	local how=$1 sig
+	shift
+	need_helpers sigrec
+	"start_$how" "$@" "$HELPERS/sigrec" "$PWD/cmd" "$PWD/grandchild"
+	wait_line "^ready" cmd
+	wait_line "^ready" grandchild
+	[ "$how" = pid1 ] && SENDER=1 || SENDER=$PIDONE_PID
+	for sig in $FORWARDED; do
+		kill -s "$sig" "$PIDONE_PID"
+		wait_line "^$(name_of "$sig") pid=$SENDER$" cmd
+	done
+	kill -s USR2 "$PIDONE_PID"
+	finish 0
+	assert_grep "^USR2 pid=$SENDER$" cmd "stop signal"
+}
+
+# group_gets_all: both recorders saw every signal, from pidone.
+group_gets_all() {
+	local sig
+	for sig in $FORWARDED; do
+		assert_grep "^$(name_of "$sig") pid=$SENDER$" grandchild \
+			"$(name_of "$sig") to the grandchild"
+	done
+}
+
+# only_command_gets: the grandchild saw nothing from pidone.
+only_command_gets() {
+	assert_grep "^USR2 pid=[0-9]+$" grandchild "the command's own stop signal"
+	assert_no_grep "pid=$SENDER$" grandchild "signals to the grandchild"
+}
+
+test_forward_group_pid1() { forward_all pid1; group_gets_all; }
+test_forward_group_child() { forward_all child; group_gets_all; }
+test_forward_single_pid1() { forward_all pid1 -c; only_command_gets; }
+test_forward_single_child() { forward_all child --single-child; only_command_gets; }
+test_forward_single_env() {
+	DUMB_INIT_SETSID=0 forward_all child
+	only_command_gets
+}
+test_forward_single_env_pidone() {
+	PIDONE_SINGLE_CHILD=1 forward_all pid1
+	only_command_gets
+}
+
+# -r FROM:TO delivers TO instead, TO 0 drops FROM, and names are those of
+# kill -l (RTMIN+2 is the same signal to bash and to pidone).
+test_rewrite() {
+	need_helpers sigrec
+	start_pid1 -r TERM:USR1 --rewrite=HUP:0 -r 40:RTMIN+8 \
+		-rRTMIN+2:WINCH "$HELPERS/sigrec" "$PWD/cmd"
+	wait_line "^ready" cmd
+	kill -TERM "$PIDONE_PID"
+	wait_line "^USR1 pid=1$" cmd
+	kill -s RTMIN+2 "$PIDONE_PID"
+	wait_line "^WINCH pid=1$" cmd
+	kill -40 "$PIDONE_PID"
+	wait_line "^RTMIN\+8 pid=1$" cmd
+	# HUP (1) is dropped; INT (2), sent after it, shows it was handled.
+	kill -HUP "$PIDONE_PID"
+	kill -INT "$PIDONE_PID"
+	wait_line "^INT pid=1$" cmd
+	kill -USR2 "$PIDONE_PID"
+	finish 0
+	assert_no_grep "^(HUP|TERM|RTMIN\+2|RTMIN\+6) " cmd "signals rewritten away"
+}
+
+# --- what the command inherits ----------------------------------------------
+
+# The command's blocked and ignored signals and open descriptors are those
+# pidone was started with: compared with the same start without pidone.
+test_inherited_state() {
+	local setup base got
+	need_root
+	need_helpers sigstate
+	setup="$HELPERS/sigstate -b 10 -b 34 -b 40 -i 12 -i 3 -i 41 -f 7 -f 9 --"
+	base=$($setup "$HELPERS/sigstate")
+	echo "$base" | grep -q "^SigBlk:	0000008200000200$" ||
+		fail "the set-up did not block 10, 34, 40: $base"
+	echo "$base" | grep -Eq "^fds: 0 1 2( [0-9]+)* 7( [0-9]+)* 9( |$)" ||
+		fail "the set-up did not open 7 and 9: $base"
+	got=$($setup "$PIDONE" "$HELPERS/sigstate")
+	assert_eq "$base" "$got" "state of the command of a plain pidone"
+	base=$($setup unshare --pid --fork --mount-proc "$HELPERS/sigstate")
+	got=$($setup unshare --pid --fork --mount-proc "$PIDONE" "$HELPERS/sigstate")
+	assert_eq "$base" "$got" "state of the command of pidone as PID 1"
+	# And with nothing blocked or ignored, nothing is.
+	got=$("$HELPERS/sigstate" -- unshare --pid --fork --mount-proc \
+		"$PIDONE" "$HELPERS/sigstate")
+	echo "$got" | grep -q "^SigBlk:	0000000000000000$" ||
+		fail "the command has signals blocked: $got"
+}
+
+# --- stops --------------------------------------------------------------------
+
+# A command that stops itself with TSTP, not through pidone, is resumed with
+# a message on stderr, as PID 1 and as a plain child without a terminal.
+test_stopped_command_resumed() {
+	local run rc
+	need_root
+	for run in pid1 plain; do
+		rm -f resumed
+		rc=0
+		$run sh -c 'kill -TSTP $$; echo yes >resumed' 2>err || rc=$?
+		assert_eq 0 "$rc" "$run: exit status"
+		assert_grep "^yes$" resumed "$run: command resumed"
+		assert_grep "^pidone: command stopped by TSTP with nothing to resume it: sending CONT$" \
+			err "$run: message"
+	done
+}
+
+# A command stopped by SIGSTOP is left stopped: whoever stopped it resumes it.
+test_sigstop_stays_stopped() {
+	local i
+	start_pid1 -v sh -c 'kill -STOP $$; echo yes >resumed'
+	child_of "$PIDONE_PID"
+	wait_line "^pidone: command stopped by STOP: left stopped$" pidone.err
+	# Give a wrong resume every chance to happen before looking.
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(status_of "$CHILD" State)" = T ] || fail "command no longer stopped"
+		[ -e resumed ] && fail "command resumed"
+		sleep 0.1
+	done
+	kill -CONT "$CHILD"
+	finish 0
+	assert_grep "^yes$" resumed "command resumed by hand"
+	assert_no_grep "sending CONT" pidone.err "pidone's message"
+}
+
+# --- idling -------------------------------------------------------------------
+
+# idle RUNNER: pidone waiting for a command that does nothing is never woken.
+idle() {
+	local before after
+	"start_$1" sleep 100000
+	child_of "$PIDONE_PID"
+	wait_line sleep "/proc/$CHILD/comm"
+	sleep 0.5
+	before=$(status_of "$PIDONE_PID" voluntary_ctxt_switches)
+	sleep 3
+	after=$(status_of "$PIDONE_PID" voluntary_ctxt_switches)
+	[ -n "$before" ] || fail "no voluntary_ctxt_switches for $PIDONE_PID"
+	assert_eq "$before" "$after" "pidone's voluntary context switches over 3 s"
+	kill -TERM "$PIDONE_PID"
+	finish 143
+}
+
+test_idle_no_wakeups_pid1() { idle pid1; }
+test_idle_no_wakeups_child() { idle child; }
+
+# --- terminal -----------------------------------------------------------------
+
+# An interactive sh under pidone as PID 1 on a pseudo-terminal reads it, and
+# Ctrl-C (to a cat it has become) ends it: pidone exits 130.
+test_pty_interactive_shell() {
+	need_root
+	need_cmd unshare
+	[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
+	cat >session.py <<'EOF'
+import os, pty, select, sys, time
+
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.update(PS1="$ ", ENV="")
+    os.execvp("unshare", ["unshare", "--pid", "--fork", "--mount-proc",
+                          sys.argv[1], "sh", "-i"])
+seen = b""
+
+def expect(what, count=1, timeout=30):
+    global seen
+    end = time.monotonic() + timeout
+    while seen.count(what) < count:
+        left = end - time.monotonic()
+        if left <= 0:
+            sys.exit("timed out waiting for %r in %r" % (what, seen))
+        if select.select([fd], [], [], left)[0]:
+            try:
+                data = os.read(fd, 4096)
+            except OSError:
+                data = b""
+            if not data:
+                sys.exit("terminal closed waiting for %r in %r" % (what, seen))
+            seen += data
+
+expect(b"$ ")
+os.write(fd, b"echo pty-$((6*7))\n")
+expect(b"pty-42")
+os.write(fd, b"read line; echo got-$line\n")
+os.write(fd, b"typed\n")
+expect(b"got-typed")
+os.write(fd, b"exec cat\n")
+os.write(fd, b"ping\n")
+expect(b"ping", 2)          # the terminal's echo, and cat's copy
+os.write(fd, b"\x03")
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
+EOF
+	/usr/bin/python3 session.py "$PIDONE" >rc || { cat rc; fail "pty session failed"; }
+	assert_eq 130 "$(cat rc)" "exit status after Ctrl-C"
+}
+
+# --- command line -------------------------------------------------------------
+
+# Options end at the command: pidone ls -l runs ls -l.
+test_no_permutation() {
+	local rc
+	mkdir d && echo data >d/file && cd d || fail "set-up"
+	ls -l >../want
+	"$PIDONE" ls -l >../got
+	cmp ../want ../got || fail "pidone ls -l differs from ls -l"
+	"$PIDONE" -- ls -l >../got
+	cmp ../want ../got || fail "pidone -- ls -l differs from ls -l"
+	rc=0; "$PIDONE" -c -- sh -c 'exit 7' || rc=$?
+	assert_eq 7 "$rc" "pidone -c -- sh"
+	rc=0; "$PIDONE" sh -c 'exit 9' -v || rc=$?
+	assert_eq 9 "$rc" "an option after the command"
+}
+
+test_help_version_license() {
+	local opt
+	for opt in -h --help -V --version -l --license; do
+		"$PIDONE" "$opt" >out 2>err || fail "$opt exited $?"
+		[ -s out ] || fail "$opt printed nothing on stdout"
+		[ -s err ] && { cat err; fail "$opt printed on stderr"; }
+		case $opt in
+		-h|--help) assert_grep "^usage: pidone " out "$opt" ;;
+		-V|--version) assert_grep "^pidone [0-9]+\.[0-9]+" out "$opt" ;;
+		*) assert_grep "MIT License" out "$opt" ;;
+		esac
+	done
+}
+
+# bad EXPECTED-CODE MESSAGE-ERE ARGS...: pidone ARGS fails with that code and
+# that one line on stderr, and prints nothing on stdout.
+bad() {
+	local code=$1 msg=$2 rc=0
+	shift 2
+	"$PIDONE" "$@" >out 2>err || rc=$?
+	[ "$rc" = "$code" ] || { cat err; fail "pidone $*: exit $rc, expected $code"; }
+	assert_eq 1 "$(wc -l <err)" "lines on stderr for pidone $*"
+	assert_grep "^pidone: $msg$" err "message for pidone $*"
+	[ -s out ] && fail "pidone $* printed on stdout"
+	return 0
+}
+
+test_bad_input() {
+	local see=" \(see pidone --help\)"
+	bad 100 "no command given$see"
+	bad 100 "no command given$see" -c --
+	bad 100 "unknown option: -z$see" -z true
+	bad 100 "unknown option: -z$see" -vz true
+	bad 100 "unknown option: --nope$see" --nope true
+	bad 100 "option takes no value: --help=1$see" --help=1
+	bad 100 "option needs a value: -e$see" -e
+	bad 100 "option needs a value: --rewrite$see" --rewrite
+	bad 100 "exit code not in 0..255: 256$see" -e 256 true
+	bad 100 "exit code not in 0..255: -1$see" --expect=-1 true
+	bad 100 "exit code not in 0..255: x$see" -ex true
+	bad 100 "unknown signal: NOPE$see" -p NOPE true
+	bad 100 "rewrite is not FROM:TO: TERM$see" -r TERM true
+	bad 100 "rewrite is not FROM:TO: :INT$see" -r :INT true
+	bad 100 "cannot rewrite signal: KILL:TERM$see" -r KILL:TERM true
+	bad 100 "cannot rewrite signal: BOGUS:TERM$see" -r BOGUS:TERM true
+	bad 100 "unknown signal to rewrite to: TERM:BOGUS$see" -r TERM:BOGUS true
+	bad 100 "bad duration: 5h$see" -G 5h true
+	TINI_VERBOSITY=x bad 100 "bad value of TINI_VERBOSITY: x$see" true
+	bad 127 "cannot run no-such-command-here: No such file or directory" \
+		no-such-command-here
+	bad 127 "cannot run /no/such/dir/cmd: No such file or directory" \
+		/no/such/dir/cmd
+	echo "echo hi" >plain && chmod 644 plain
+	bad 126 "cannot run ./plain: Permission denied" ./plain
+	mkdir dir
+	bad 126 "cannot run ./dir: Permission denied" ./dir
+}
+
+# Exec failures as PID 1: the same codes and messages.
+test_bad_command_pid1() {
+	local rc
+	need_root
+	echo "echo hi" >plain && chmod 644 plain
+	rc=0; pid1 no-such-command-here 2>err || rc=$?
+	assert_eq 127 "$rc" "not found"
+	assert_grep "^pidone: cannot run no-such-command-here: No such file or directory$" err "not found"
+	rc=0; pid1 ./plain 2>err || rc=$?
+	assert_eq 126 "$rc" "not executable"
+	assert_grep "^pidone: cannot run ./plain: Permission denied$" err "not executable"
+}
+
+# The verbosity variables of tini and of pidone.
+test_environment() {
+	TINI_VERBOSITY=3 "$PIDONE" true 2>err || fail "exit $?"
+	assert_grep "^pidone: started [0-9]+" err "TINI_VERBOSITY=3 traces"
+	assert_grep "^pidone: pidone is pid" err "TINI_VERBOSITY=3 is -vv"
+	TINI_VERBOSITY=1 "$PIDONE" true 2>err || fail "exit $?"
+	[ -s err ] && { cat err; fail "TINI_VERBOSITY=1 is quiet"; }
+	PIDONE_VERBOSE=1 "$PIDONE" true 2>err || fail "exit $?"
+	assert_grep "^pidone: started [0-9]+" err "PIDONE_VERBOSE=1 traces"
+}
