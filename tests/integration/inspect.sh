@@ -139,3 +139,89 @@ test_inspect_usage() {
 	assert_eq 100 "$?" "exit status with a bad format"
 	assert_grep "^pidone: unknown format: json" err "message"
 }
+
+# insp_podman_scene RUNTIME: in a real container under pidone (podman run
+# --init), a process ignoring TERM, a setsid daemon and a zombie with a live
+# parent; pidone --inspect run by podman exec must report exactly them.
+# With crun older than 1.20, the exec'd inspect itself has group and session
+# 0, and through pidone --exec it has its own.
+insp_podman_scene() {
+	local r=$1 name=pidone-insp-$$ extra=() i bug=
+	[ "$r" = crun ] && extra=(--cgroups=disabled)
+	# crun before 1.20 leaves an exec'd process in group and session 0.
+	if [ "$r" = crun ] && ! printf '%s\n' 1.20 "$(crun --version |
+		sed -n 's/^crun version //p')" | sort -VC; then
+		bug=1
+	fi
+	"$TESTS/mkrootfs.sh" "$PWD/rootfs" >mk.log 2>&1
+	case $? in
+	0) ;;
+	77) skip "$(sed -n 's/^SKIP: //p' mk.log)" ;;
+	*) fail "mkrootfs.sh: $(cat mk.log)" ;;
+	esac
+	trap "podman --cgroup-manager=cgroupfs rm -f -t 0 $name >/dev/null 2>&1" EXIT
+	podman --cgroup-manager=cgroupfs run -d --name "$name" --network=none \
+		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 "${extra[@]}" \
+		--runtime="$r" --init --init-path "$PIDONE" --rootfs "$PWD/rootfs" \
+		/bin/sh -c 'echo $$ >/tmp/cmd; insp_sig hold /tmp/ign iTERM &
+			insp_sig daemon /tmp/dmn; insp_sig zombie /tmp/zom & wait' \
+		>/dev/null || fail "podman run failed"
+	for i in $(seq 1 200); do
+		podman --cgroup-manager=cgroupfs exec "$name" \
+			cat /tmp/cmd /tmp/ign /tmp/dmn /tmp/zom >ids 2>/dev/null && break
+		sleep 0.05
+	done
+	[ "$(wc -l <ids)" = 4 ] || fail "the container's processes never started"
+	{ read -r cmd; read -r ign; read -r dmn; read -r zpar zom; } <ids
+	podman --cgroup-manager=cgroupfs exec "$name" /sbin/pidone --inspect \
+		--format=tsv >out.tsv || fail "podman exec pidone --inspect failed"
+	podman --cgroup-manager=cgroupfs exec "$name" /sbin/pidone --inspect \
+		>out.txt || fail "podman exec pidone --inspect (text) failed"
+	podman --cgroup-manager=cgroupfs exec "$name" /sbin/pidone --exec -- \
+		/sbin/pidone --inspect --format=tsv >fixed.tsv ||
+		fail "podman exec pidone --exec -- pidone --inspect failed"
+	cat out.txt
+	T=$'\t'
+	assert_grep "^proc${T}1${T}0${T}1${T}1${T}-1${T}S${T}HUP,INT,QUIT,TERM,[^$T]*${T}-${T}-${T}podman-init${T}/run/podman-init -- /bin/sh -c " \
+		out.tsv "PID 1 is pidone, as podman-init"
+	assert_grep "^proc${T}$cmd${T}1${T}$cmd${T}1${T}" out.tsv "the command's row"
+	self=$(awk -F'\t' '$1 == "proc" && $11 == "pidone" { print $2 }' out.tsv)
+	[ -n "$self" ] || fail "inspect does not list itself"
+	printf '%s\n' "$ign ignores-term 15" "$dmn outside-group $cmd" \
+		"$zom zombie $zpar" >want
+	[ -n "$bug" ] && echo "$self outside-ns 0" >>want
+	sort -o want want
+	insp_findings out.tsv >got
+	diff want got || fail "findings differ from the situations built"
+	assert_grep "^    group $cmd \(the command's\): $cmd $ign" out.txt "the command's group"
+	if [ -n "$bug" ]; then
+		assert_grep "^proc${T}$self${T}0${T}0${T}0${T}" out.tsv \
+			"crun exec leaves inspect with group and session 0"
+	else
+		assert_grep "^proc${T}$self${T}0${T}$self${T}$self${T}" out.tsv \
+			"$r exec gives inspect a session of its own"
+	fi
+	fixed=$(awk -F'\t' '$1 == "proc" && $11 == "pidone" { print $2 }' fixed.tsv)
+	assert_grep "^proc${T}$fixed${T}0${T}$fixed${T}$fixed${T}" fixed.tsv \
+		"through pidone --exec, inspect leads its own session"
+	assert_no_grep "^find${T}$fixed${T}" fixed.tsv "findings about inspect through --exec"
+}
+
+test_inspect_podman_runc() {
+	need_root
+	need_cmd podman runc file
+	file -L "$PIDONE" | grep -q 'statically linked' || skip "pidone is not static"
+	insp_podman_scene runc
+}
+
+# crun needs a pure cgroup2 mount, in a private mount namespace.
+test_inspect_podman_crun() {
+	need_root
+	need_cmd podman crun file unshare
+	file -L "$PIDONE" | grep -q 'statically linked' || skip "pidone is not static"
+	export -f insp_podman_scene insp_findings fail skip assert_grep assert_no_grep
+	unshare -m --propagation private bash -c '
+		umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup ||
+			{ echo "SKIP: cannot mount cgroup2"; exit 77; }
+		insp_podman_scene crun'
+}
