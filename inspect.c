@@ -78,16 +78,32 @@ add(char *line, size_t *n, const char *s)
 	line[*n] = '\0';
 }
 
-/* Append a space, then v right-aligned in width columns. */
+/* Append sep, then v right-aligned in width columns. */
 static void
-num(char *line, size_t *n, long v, int width)
+num(char *line, size_t *n, char sep, long v, int width)
 {
 	char b[24];
-	int len = fmt(b, sizeof(b), " %ld", v);
+	int len = fmt(b, sizeof(b), "%ld", v);
 
-	while (len++ <= width)
-		add(line, n, " ");
+	line[(*n)++] = sep;
+	while (len++ < width)
+		line[(*n)++] = ' ';
 	add(line, n, b);
+}
+
+/* Append the PID, PPID, PGID, SID, TPGID and state, each after sep. */
+static void
+ids(char *line, size_t *n, const struct pinfo *p, char sep, int width)
+{
+	const pid_t id[5] = { p->pid, p->ppid, p->pgid, p->sid, p->tpgid };
+	int i;
+
+	for (i = 0; i < 5; i++)
+		num(line, n, sep, id[i], width);
+	line[(*n)++] = sep;
+	line[(*n)++] = p->state;
+	line[(*n)++] = sep;
+	line[*n] = '\0';
 }
 
 /*
@@ -134,14 +150,7 @@ tree(struct view *v, struct proc *e, int depth)
 	int i;
 
 	e->done = 1;
-	num(line, &n, e->p.pid, 5);
-	num(line, &n, e->p.ppid, 5);
-	num(line, &n, e->p.pgid, 5);
-	num(line, &n, e->p.sid, 5);
-	num(line, &n, e->p.tpgid, 5);
-	line[n++] = ' ';
-	line[n++] = e->p.state;
-	add(line, &n, " ");
+	ids(line, &n, &e->p, ' ', 5);
 	for (i = 1; i < depth && i < 16; i++)
 		add(line, &n, "   ");
 	add(line, &n, depth > 0 ? "\\_ " : "");
@@ -161,10 +170,8 @@ row(const struct view *v, const struct proc *e)
 	int k;
 
 	if (v->tsv) {
-		fmt(line, sizeof(line), "proc\t%d\t%d\t%d\t%d\t%d\t%c\t",
-		    (int)e->p.pid, (int)e->p.ppid, (int)e->p.pgid,
-		    (int)e->p.sid, (int)e->p.tpgid, e->p.state);
-		n = strlen(line);
+		add(line, &n, "proc");
+		ids(line, &n, &e->p, '\t', 0);
 		for (k = 0; k < 3; k++) {
 			sigs(line, &n, e->mask[k], 1, ",");
 			add(line, &n, "\t");
@@ -175,26 +182,29 @@ row(const struct view *v, const struct proc *e)
 		say(1, "%s", line);
 		return;
 	}
-	num(line, &n, e->p.pid, 5);
-	add(line, &n, " ");
+	num(line, &n, ' ', e->p.pid, 5);
+	line[n++] = ' ';
 	for (i = 0; i < sizeof(common); i++) {
 		size_t start = n;
 
 		for (k = 0; k < 3; k++)
 			if (e->mask[k] & BIT(common[i]))
-				add(line, &n, k == 0 ? "b" : k == 1 ? "i" : "c");
-		add(line, &n, n == start ? "-" : "");
+				line[n++] = "bic"[k];
+		if (n == start)
+			line[n++] = '-';
 		while (n < start + 6)
-			add(line, &n, " ");
+			line[n++] = ' ';
 	}
 	for (k = 0; k < 3; k++)
 		if (e->mask[k] >> 31) {
-			add(line, &n, k == 0 ? "b:" : k == 1 ? "i:" : "c:");
+			line[n++] = "bic"[k];
+			line[n++] = ':';
 			sigs(line, &n, e->mask[k], 0, ",");
-			add(line, &n, " ");
+			line[n++] = ' ';
 		}
 	while (line[n - 1] == ' ')
-		line[--n] = '\0';
+		n--;
+	line[n] = '\0';
 	say(1, "%s", line);
 }
 
@@ -224,30 +234,28 @@ judge(struct view *v, const struct proc *e)
 	const struct proc *pp = lookup(v, e->p.ppid);
 	unsigned long long handled = e->mask[0] | e->mask[2];
 
+	int ns = e->p.pgid == 0 || e->p.sid == 0;
+
 	if (e->p.state == 'Z') {
 		fmt(text, sizeof(text), "zombie not reaped by its live parent "
 		    "%d (%s): %s", (int)e->p.ppid, pp ? pp->p.comm : "?",
 		    e->p.ppid == 1 ? "run the command under pidone" : "make "
-		    "the parent wait for its children, or end it so that PID 1 "
-		    "reaps the zombie");
+		    "it wait for its children, or end it");
 		finding(v, e, "zombie", e->p.ppid, text);
 		return;
 	}
-	if (e->p.pgid == 0 || e->p.sid == 0) {
-		fmt(text, sizeof(text), "group %d, session %d: outside this "
-		    "PID namespace (crun exec before 1.20, bare unshare --pid), "
-		    "so group signals miss it: %s", (int)e->p.pgid,
-		    (int)e->p.sid, e->p.pid == 1 ? "make PID 1 a session "
-		    "leader (setsid)" : "start it with pidone --exec");
-		finding(v, e, "outside-ns", e->p.pgid, text);
-	} else if (v->group > 0 && e->p.pid != 1 && e->p.pid != v->self &&
-	    e->p.pgid != v->group) {
-		fmt(text, sizeof(text), "group %d, session %d: outside the "
-		    "command's group %d (setsid daemon, exec session), so "
-		    "signals pidone forwards miss it: keep it in that group, "
-		    "or let pidone --grace TERM it", (int)e->p.pgid,
-		    (int)e->p.sid, (int)v->group);
-		finding(v, e, "outside-group", v->group, text);
+	if (ns || (v->group > 0 && e->p.pid != 1 && e->p.pid != v->self &&
+	    e->p.pgid != v->group)) {
+		fmt(text, sizeof(text), "group %d, session %d: outside %s, so "
+		    "%s signals miss it: %s", (int)e->p.pgid, (int)e->p.sid,
+		    ns ? "this PID namespace (crun exec before 1.20, bare "
+		    "unshare)" : "the command's group (setsid daemon, exec "
+		    "session)", ns ? "group" : "forwarded", !ns ? "keep it in "
+		    "that group, or let pidone --grace TERM it" : e->p.pid == 1 ?
+		    "make PID 1 a session leader (setsid)" : "start it with "
+		    "pidone --exec");
+		finding(v, e, ns ? "outside-ns" : "outside-group",
+		    ns ? e->p.pgid : v->group, text);
 	}
 	if (e->p.pid == 1 && !(handled & (BIT(SIGTERM) | BIT(SIGINT))))
 		finding(v, e, "pid1-drops-term", 0, "PID 1 neither catches "
@@ -255,12 +263,11 @@ judge(struct view *v, const struct proc *e)
 		    "command under pidone");
 	if (e->mask[1] & BIT(SIGTERM))
 		finding(v, e, "ignores-term", SIGTERM, "ignores TERM, so only "
-		    "KILL stops it: stop ignoring TERM (ignoring survives exec, "
-		    "as after trap '' TERM)");
+		    "KILL stops it: stop ignoring TERM (exec keeps it ignored)");
 	if (e->p.pid != 1 && !e->sigwait && (e->mask[0] & BIT(SIGTERM)))
 		finding(v, e, "blocks-term", SIGTERM, "blocks TERM, which stays "
-		    "pending unless read with signalfd or sigwait: unblock TERM "
-		    "(the mask survives fork and exec)");
+		    "pending unless read by signalfd: unblock TERM (exec keeps "
+		    "the mask)");
 }
 
 /*
@@ -310,23 +317,24 @@ groups(const struct view *v)
 		    "" : " (outside this PID namespace)");
 		for (k = i; k < v->n; k++) {
 			const struct proc *e = &v->t[k];
-			size_t n = 0;
-			int fg = 0;
+			size_t n;
 
 			if (e->p.sid != v->t[i].p.sid || !first(v, k, 1))
 				continue;
-			for (j = k; j < v->n; j++)
-				fg |= v->t[j].p.tpgid == e->p.pgid &&
-				    e->p.pgid > 0;
-			fmt(line, sizeof(line), "    group %d%s%s:",
-			    (int)e->p.pgid, e->p.pgid == v->group &&
-			    v->group > 0 ? " (the command's)" : "",
-			    fg ? " (terminal foreground)" : "");
+			fmt(line, sizeof(line), "    group %d%s:", (int)e->p.pgid,
+			    e->p.pgid == v->group && v->group > 0 ?
+			    " (the command's)" : "");
 			n = strlen(line);
 			for (j = k; j < v->n; j++)
 				if (v->t[j].p.pgid == e->p.pgid &&
-				    v->t[j].p.sid == e->p.sid)
-					num(line, &n, v->t[j].p.pid, 0);
+				    v->t[j].p.sid == e->p.sid) {
+					if (n > 700) {
+						say(1, "%s", line);
+						n = 0;
+						add(line, &n, "     ");
+					}
+					num(line, &n, ' ', v->t[j].p.pid, 0);
+				}
 			say(1, "%s", line);
 		}
 	}
@@ -346,12 +354,9 @@ report(struct view *v)
 	} else {
 		say(1, "   PID  PPID  PGID   SID TPGID S COMMAND");
 		for (i = 0; i < v->n; i++)
-			if (!v->t[i].done && lookup(v, v->t[i].p.ppid) == NULL)
+			if (lookup(v, v->t[i].p.ppid) == NULL)
 				tree(v, &v->t[i], 0);
-		for (i = 0; i < v->n; i++)
-			if (!v->t[i].done)
-				tree(v, &v->t[i], 0);
-		say(1, "\nsessions and process groups:");
+		say(1, "\nsessions and groups:");
 		groups(v);
 		say(1, "\nsignals (b blocked, i ignored, c caught, - default):\n"
 		    "   PID HUP   INT   QUIT  TERM  USR1  USR2  WINCH CHLD  "

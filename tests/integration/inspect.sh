@@ -63,7 +63,7 @@ test_inspect_known_situations() {
 		"$ign ignores-term 15" "$zom zombie $zpar" | sort >want
 	insp_findings out.tsv >got
 	diff want got || fail "findings differ from the situations built"
-	assert_grep "^find${T}$zom${T}zombie${T}$zpar${T}zombie not reaped by its live parent $zpar \(insp_sig\): make the parent wait" \
+	assert_grep "^find${T}$zom${T}zombie${T}$zpar${T}zombie not reaped by its live parent $zpar \(insp_sig\): make it wait for its children, or end it\$" \
 		out.tsv "zombie finding text"
 	# The text form: tree, groups, signals, the same findings in words.
 	assert_grep "^ +$zom +$zpar +$cmd +1 +-1 Z +\\\\_ \[insp_sig\]\$" out.txt "zombie in the tree"
@@ -76,7 +76,7 @@ test_inspect_known_situations() {
 		"signal row of the process blocking INT"
 	assert_grep "^  pid $ign \(insp_sig\): ignores TERM, so only KILL stops it" out.txt \
 		"ignores-term in words"
-	assert_grep "^  pid $dmn \(insp_sig\): group $dmn, session $dmn: outside the command's group $cmd" \
+	assert_grep "^  pid $dmn \(insp_sig\): group $dmn, session $dmn: outside the command's group \(setsid daemon, exec session\), so forwarded signals miss it" \
 		out.txt "outside-group in words"
 	assert_eq 4 "$(sed -n '/^findings:/,$p' out.txt | grep -c '^  pid ')" \
 		"number of findings in words"
