@@ -225,3 +225,18 @@ test_inspect_podman_crun() {
 			{ echo "SKIP: cannot mount cgroup2"; exit 77; }
 		insp_podman_scene crun'
 }
+
+# More processes than the table holds: inspect says how many it left out.
+test_inspect_truncated() {
+	insp_need
+	cat >many.sh <<-EOF
+	for i in \$(seq 1 410); do sleep 1000 & done
+	$PIDONE --inspect --format=tsv >out.tsv
+	EOF
+	insp_pid1 -G 0 -- bash many.sh || fail "pidone exited $?"
+	T=$'\t'
+	# pidone, bash, 410 sleeps and inspect: 413, of which 400 are shown.
+	assert_eq 400 "$(grep -c '^proc' out.tsv)" "process rows"
+	assert_grep "^find${T}0${T}truncated${T}413${T}only the first 400 of 413 processes are shown\$" \
+		out.tsv "truncation finding"
+}
