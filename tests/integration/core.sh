@@ -8,8 +8,9 @@ DEADLY="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 24 25 26 27 29 30 31 $(seq -s ' '
 
 # The signals forwarded in the forwarding tests: those the issue names, a
 # real-time signal, the lowest real-time one (34, which a C library may keep
-# for itself), and fault signals sent with kill.
-FORWARDED="TERM INT HUP USR1 40 34 SEGV ABRT BUS QUIT WINCH"
+# for itself), fault signals sent with kill, and the stop signals, which
+# must not stop pidone.
+FORWARDED="TERM INT HUP USR1 40 34 SEGV ABRT BUS QUIT WINCH TSTP TTIN TTOU CONT"
 
 # need_helpers NAME...: the compiled test helpers (make check builds them).
 need_helpers() {
@@ -29,16 +30,33 @@ bg() {
 }
 
 # child_of PID: set CHILD to PID's first child, waiting for it to appear.
+# Returns 1, CHILD empty, if PID has already exited.
 child_of() {
 	local i
 	for i in $(seq 1 400); do
 		CHILD=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
 		CHILD=${CHILD%% *}
 		[ -n "$CHILD" ] && return 0
+		[ "$(status_of "$1" State)" = Z ] || [ ! -e "/proc/$1" ] &&
+			return 1
 		sleep 0.05
 	done
 	fail "process $1 started no child"
 }
+
+# cleanup: on a failed test, end the pidone it started and the command's
+# process groups, so that nothing is left running.
+cleanup() {
+	local c
+	[ -n "${PIDONE_PID:-}" ] && [ -z "${FINISHED:-}" ] || return 0
+	c=$(cat "/proc/$PIDONE_PID/task/$PIDONE_PID/children" 2>/dev/null)
+	kill -KILL "$PIDONE_PID" 2>/dev/null
+	for c in $c; do
+		kill -KILL -- "-$c" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+trap 'exit 1' TERM
 
 # start_pid1 ARGS...: pidone ARGS as PID 1 in the background; sets UNSHARE
 # (the unshare process, whose exit status is pidone's) and PIDONE_PID (the
@@ -48,7 +66,7 @@ start_pid1() {
 	need_cmd unshare
 	bg pidone unshare --pid --fork --mount-proc "$PIDONE" "$@"
 	UNSHARE=$BG
-	child_of "$UNSHARE"
+	child_of "$UNSHARE" || true
 	PIDONE_PID=$CHILD
 }
 
@@ -59,10 +77,17 @@ start_child() {
 	PIDONE_PID=$BG
 }
 
-# finish EXPECTED: wait for the pidone started last; assert its exit status.
+# finish EXPECTED: wait (a minute at most) for the pidone started last to
+# exit; assert its exit status.
 finish() {
-	local rc=0
+	local rc=0 i
+	for i in $(seq 1 1200); do
+		kill -0 "$UNSHARE" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$UNSHARE" 2>/dev/null && { cat pidone.err; fail "pidone did not exit"; }
 	wait "$UNSHARE" || rc=$?
+	FINISHED=1
 	[ "$rc" = "$1" ] || { cat pidone.err; fail "pidone exited $rc, expected $1"; }
 }
 
@@ -71,10 +96,14 @@ wait_line() {
 	local i
 	for i in $(seq 1 $(( ${3:-20} * 20 ))); do
 		grep -Eq -- "$1" "$2" 2>/dev/null && return 0
+		# pidone gone: the line will never come.
+		[ -n "${UNSHARE:-}" ] && ! kill -0 "$UNSHARE" 2>/dev/null &&
+			! grep -Eq -- "$1" "$2" 2>/dev/null && break
 		sleep 0.05
 	done
 	echo "--- $2:"; cat "$2" 2>/dev/null
-	fail "timed out waiting for /$1/ in $2"
+	echo "--- pidone.err:"; cat pidone.err 2>/dev/null
+	fail "waiting for /$1/ in $2: timed out or pidone exited"
 }
 
 # status_of PID FIELD: one field of /proc/PID/status.
@@ -145,7 +174,7 @@ test_expect_codes() {
 	done
 	# The Java case: TERM sent to pidone, the command dies of it, 0.
 	start_pid1 -e 143 sleep 100000
-	child_of "$PIDONE_PID"
+	child_of "$PIDONE_PID" || fail "pidone exited early"
 	wait_line sleep "/proc/$CHILD/comm"
 	kill -TERM "$PIDONE_PID"
 	finish 0
@@ -217,6 +246,7 @@ forward_all() {
 		kill -s "$sig" "$PIDONE_PID"
 		wait_line "^$(name_of "$sig") pid=$SENDER$" cmd
 	done
+	assert_eq S "$(status_of "$PIDONE_PID" State)" "pidone's state"
 	kill -s USR2 "$PIDONE_PID"
 	finish 0
 	assert_grep "^USR2 pid=$SENDER$" cmd "stop signal"
@@ -248,6 +278,26 @@ test_forward_single_env() {
 test_forward_single_env_pidone() {
 	PIDONE_SINGLE_CHILD=1 forward_all pid1
 	only_command_gets
+}
+
+# -p SIG: pidone gets SIG when its parent dies, and passes it on.
+test_pdeath_signal() {
+	local i p
+	need_helpers sigrec
+	sh -c '"$1" -p USR1 "$2" "$3" >/dev/null 2>&1 </dev/null & echo $! >pid
+		while [ ! -s "$3" ]; do sleep 0.05; done' sh \
+		"$PIDONE" "$HELPERS/sigrec" "$PWD/cmd"
+	p=$(cat pid)
+	wait_line "^USR1 pid=$p$" cmd
+	kill -USR2 "$p"
+	# It exits; its new parent may be slow to reap it.
+	for i in $(seq 1 1200); do
+		[ -e "/proc/$p" ] && [ "$(status_of "$p" State)" != Z ] || break
+		sleep 0.05
+	done
+	[ -e "/proc/$p" ] && [ "$(status_of "$p" State)" != Z ] &&
+		{ kill -KILL "$p"; fail "pidone did not exit"; }
+	assert_grep "^USR2 pid=$p$" cmd "stop signal"
 }
 
 # -r FROM:TO delivers TO instead, TO 0 drops FROM, and names are those of
@@ -303,16 +353,15 @@ test_inherited_state() {
 # A command that stops itself with TSTP, not through pidone, is resumed with
 # a message on stderr, as PID 1 and as a plain child without a terminal.
 test_stopped_command_resumed() {
-	local run rc
-	need_root
-	for run in pid1 plain; do
+	local how
+	for how in pid1 child; do
 		rm -f resumed
-		rc=0
-		$run sh -c 'kill -TSTP $$; echo yes >resumed' 2>err || rc=$?
-		assert_eq 0 "$rc" "$run: exit status"
-		assert_grep "^yes$" resumed "$run: command resumed"
+		FINISHED=
+		"start_$how" sh -c 'kill -TSTP $$; echo yes >resumed'
+		finish 0
+		assert_grep "^yes$" resumed "$how: command resumed"
 		assert_grep "^pidone: command stopped by TSTP with nothing to resume it: sending CONT$" \
-			err "$run: message"
+			pidone.err "$how: message"
 	done
 }
 
@@ -320,7 +369,7 @@ test_stopped_command_resumed() {
 test_sigstop_stays_stopped() {
 	local i
 	start_pid1 -v sh -c 'kill -STOP $$; echo yes >resumed'
-	child_of "$PIDONE_PID"
+	child_of "$PIDONE_PID" || fail "pidone exited early"
 	wait_line "^pidone: command stopped by STOP: left stopped$" pidone.err
 	# Give a wrong resume every chance to happen before looking.
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -340,7 +389,7 @@ test_sigstop_stays_stopped() {
 idle() {
 	local before after
 	"start_$1" sleep 100000
-	child_of "$PIDONE_PID"
+	child_of "$PIDONE_PID" || fail "pidone exited early"
 	wait_line sleep "/proc/$CHILD/comm"
 	sleep 0.5
 	before=$(status_of "$PIDONE_PID" voluntary_ctxt_switches)
