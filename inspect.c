@@ -264,7 +264,10 @@ judge(struct view *v, const struct proc *e)
 	if (e->mask[1] & BIT(SIGTERM))
 		finding(v, e, "ignores-term", SIGTERM, "ignores TERM, so only "
 		    "KILL stops it: stop ignoring TERM (exec keeps it ignored)");
-	if (e->p.pid != 1 && !e->sigwait && (e->mask[0] & BIT(SIGTERM)))
+	/* A running process may block TERM for a moment, as shells do while
+	 * they fork: only a sleeping one shows the mask it keeps. */
+	if (e->p.pid != 1 && !e->sigwait && e->p.state != 'R' &&
+	    (e->mask[0] & BIT(SIGTERM)))
 		finding(v, e, "blocks-term", SIGTERM, "blocks TERM, which stays "
 		    "pending unless read by signalfd: unblock TERM (exec keeps "
 		    "the mask)");
