@@ -135,7 +135,7 @@ def table(meta, res):
     head = ["init (flags)", "size", "static", "start+exit, PID 1: "
             "overhead µs (ratio)", "as plain child", "reap piled: k/s "
             "(vs bare)", "reap while made: k/s (vs bare)",
-            "init CPU µs/reap", "signal RTT, one CPU, µs: median / p99",
+            "init CPU µs per orphan: piled / made", "signal RTT, one CPU, µs: median / p99",
             "added vs direct µs", "signal, any CPU: median (added) µs", "idle wake-ups", "VmRSS / VmHWM kB"]
     rows.append("| " + " | ".join(head) + " |")
     rows.append("|" + "---|" * len(head))
@@ -164,7 +164,9 @@ def table(meta, res):
                 return "–"
             return "%s (%s)" % (f1(s["per_s"] / 1000.0),
                                 f1(s["vs_bare"], "%.2f"))
-        cpu = r.get("reap_piled", {}).get("cpu_us_each")
+        cpu = "%s / %s" % (
+            f1(r.get("reap_piled", {}).get("cpu_us_each"), "%.2f"),
+            f1(r.get("reap_made", {}).get("cpu_us_each"), "%.2f"))
         s = r.get("signal")
         rtt = "%s / %s" % (f1(s["median_us"]), f1(s["p99_us"])) if s else "–"
         added = f1(s["added_us"], "%+.1f") if s else "–"
@@ -176,7 +178,7 @@ def table(meta, res):
         mem = "%d / %d" % (i["vmrss_kb"], i["vmhwm_kb"]) if i else "–"
         rows.append("| " + " | ".join([
             label, size, static, st("startup_ns"), st("startup_child"),
-            rp("reap_piled"), rp("reap_made"), f1(cpu, "%.2f"), rtt, added,
+            rp("reap_piled"), rp("reap_made"), cpu, rtt, added,
             free, wake, mem]) + " |")
     return "\n".join(rows)
 
@@ -240,7 +242,7 @@ def main():
                 "startup_ns_ratio", "startup_child_overhead_us",
                 "startup_child_ratio", "reap_piled_per_s",
                 "reap_piled_vs_bare", "reap_piled_cpu_us",
-                "reap_made_per_s", "reap_made_vs_bare", "signal_median_us",
+                "reap_made_per_s", "reap_made_vs_bare", "reap_made_cpu_us", "signal_median_us",
                 "signal_p99_us", "signal_added_us", "signal_free_median_us",
                 "signal_free_added_us", "idle_wakeups",
                 "vmrss_kb", "vmhwm_kb"]
@@ -255,7 +257,7 @@ def main():
                     g("startup_child", "ratio"), g("reap_piled", "per_s"),
                     g("reap_piled", "vs_bare"),
                     g("reap_piled", "cpu_us_each"), g("reap_made", "per_s"),
-                    g("reap_made", "vs_bare"), g("signal", "median_us"),
+                    g("reap_made", "vs_bare"), g("reap_made", "cpu_us_each"), g("signal", "median_us"),
                     g("signal", "p99_us"), g("signal", "added_us"),
                     g("signal_free", "median_us"),
                     g("signal_free", "added_us"),
