@@ -5,8 +5,9 @@
  *   sigstate [-b SIG]... [-i SIG]... [-f FD]... -- COMMAND [ARG...]
  *   sigstate
  *
- * The first form blocks (-b) and ignores (-i) the signals given by number,
- * opens /dev/null as each FD given (-f), and execs COMMAND. The second
+ * The first form blocks exactly the signals given with -b (by number),
+ * ignores those given with -i, opens /dev/null as each FD given with -f,
+ * and execs COMMAND. The second
  * prints its own "SigBlk:", "SigIgn:" from /proc/self/status and "fds:"
  * with its open descriptors, in the order of /proc/self/fd.
  */
@@ -75,7 +76,7 @@ main(int argc, char **argv)
 		    "-- COMMAND [ARG...]\n");
 		return 2;
 	}
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigprocmask(SIG_SETMASK, &set, NULL);
 	execvp(argv[i + 1], argv + i + 1);
 	perror(argv[i + 1]);
 	return 127;
