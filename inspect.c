@@ -257,10 +257,12 @@ judge(struct view *v, const struct proc *e)
 		finding(v, e, ns ? "outside-ns" : "outside-group",
 		    ns ? e->p.pgid : v->group, text);
 	}
-	if (e->p.pid == 1 && !(handled & (BIT(SIGTERM) | BIT(SIGINT))))
-		finding(v, e, "pid1-drops-term", 0, "PID 1 neither catches "
-		    "nor blocks TERM or INT, so the kernel drops them: run the "
-		    "command under pidone");
+	if (e->p.pid == 1 && !(handled & BIT(SIGTERM))) {
+		fmt(text, sizeof(text), "PID 1 neither catches nor blocks TERM%s,"
+		    " so the kernel drops it: run the command under pidone",
+		    handled & BIT(SIGINT) ? "" : " or INT");
+		finding(v, e, "pid1-drops-term", 0, text);
+	}
 	if (e->mask[1] & BIT(SIGTERM))
 		finding(v, e, "ignores-term", SIGTERM, "ignores TERM, so only "
 		    "KILL stops it: stop ignoring TERM (exec keeps it ignored)");

@@ -116,8 +116,29 @@ test_inspect_bare_namespace() {
 		"advice for PID 1"
 	nsenter -t "$ns1" -p -m "$PIDONE" --inspect >out.txt || fail "inspect exited $?"
 	assert_grep "^  session 0 \(outside this PID namespace\)\$" out.txt "session 0 label"
-	assert_grep "^  pid 1 \(insp_sig\): PID 1 neither catches nor blocks TERM or INT, so the kernel drops them: run the command under pidone\$" \
+	assert_grep "^  pid 1 \(insp_sig\): PID 1 neither catches nor blocks TERM or INT, so the kernel drops it: run the command under pidone\$" \
 		out.txt "pid1-drops-term in words"
+}
+
+# A PID 1 that catches INT but not TERM: podman stop's TERM is still lost.
+test_inspect_pid1_catches_int_only() {
+	insp_need
+	unshare --pid --fork --mount-proc setsid "$HELPERS/insp_sig" hold init cINT \
+		</dev/null >/dev/null 2>&1 &
+	upid=$!
+	trap 'kill -KILL $upid $ns1 2>/dev/null' EXIT
+	wait_for init
+	read -r ns1 </proc/$upid/task/$upid/children
+	nsenter -t "$ns1" -p -m "$PIDONE" --inspect --format=tsv >out.tsv ||
+		fail "inspect exited $?"
+	T=$'\t'
+	assert_grep "^proc${T}1${T}0${T}1${T}1${T}-1${T}S${T}-${T}[^$T]*${T}INT${T}insp_sig${T}" out.tsv "PID 1 row"
+	self=$(awk -F'\t' '$1 == "proc" && $11 == "pidone" { print $2 }' out.tsv)
+	printf '%s\n' "1 pid1-drops-term 0" "$self outside-ns 0" | sort >want
+	insp_findings out.tsv >got
+	diff want got || fail "findings differ from the situation built"
+	assert_grep "^find${T}1${T}pid1-drops-term${T}0${T}PID 1 neither catches nor blocks TERM, so the kernel drops it: run the command under pidone\$" \
+		out.tsv "finding text"
 }
 
 # Inspect must refuse a /proc that belongs to another PID namespace.
