@@ -404,57 +404,6 @@ idle() {
 test_idle_no_wakeups_pid1() { idle pid1; }
 test_idle_no_wakeups_child() { idle child; }
 
-# --- terminal -----------------------------------------------------------------
-
-# An interactive sh under pidone as PID 1 on a pseudo-terminal reads it, and
-# Ctrl-C (to a cat it has become) ends it: pidone exits 130.
-test_pty_interactive_shell() {
-	need_root
-	need_cmd unshare
-	[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
-	cat >session.py <<'EOF'
-import os, pty, select, sys, time
-
-pid, fd = pty.fork()
-if pid == 0:
-    os.environ.update(PS1="$ ", ENV="")
-    os.execvp("unshare", ["unshare", "--pid", "--fork", "--mount-proc",
-                          sys.argv[1], "sh", "-i"])
-seen = b""
-
-def expect(what, count=1, timeout=30):
-    global seen
-    end = time.monotonic() + timeout
-    while seen.count(what) < count:
-        left = end - time.monotonic()
-        if left <= 0:
-            sys.exit("timed out waiting for %r in %r" % (what, seen))
-        if select.select([fd], [], [], left)[0]:
-            try:
-                data = os.read(fd, 4096)
-            except OSError:
-                data = b""
-            if not data:
-                sys.exit("terminal closed waiting for %r in %r" % (what, seen))
-            seen += data
-
-expect(b"$ ")
-os.write(fd, b"echo pty-$((6*7))\n")
-expect(b"pty-42")
-os.write(fd, b"read line; echo got-$line\n")
-os.write(fd, b"typed\n")
-expect(b"got-typed")
-os.write(fd, b"exec cat\n")
-os.write(fd, b"ping\n")
-expect(b"ping", 2)          # the terminal's echo, and cat's copy
-os.write(fd, b"\x03")
-_, status = os.waitpid(pid, 0)
-print(os.waitstatus_to_exitcode(status))
-EOF
-	/usr/bin/python3 session.py "$PIDONE" >rc || { cat rc; fail "pty session failed"; }
-	assert_eq 130 "$(cat rc)" "exit status after Ctrl-C"
-}
-
 # --- command line -------------------------------------------------------------
 
 # Options end at the command: pidone ls -l runs ls -l.
