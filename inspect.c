@@ -43,12 +43,17 @@ collect(const struct pinfo *p, void *arg)
 {
 	struct view *v = arg;
 	struct proc *e = &v->t[v->n];
+	char *s;
 
 	if (p->flags & PF_KTHREAD)
 		return 0;
 	if (v->total++ >= MAXPROC)
 		return 0;
 	e->p = *p;
+	/* A name may hold any byte: keep rows one line of TSV fields. */
+	for (s = e->p.comm; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ')
+			*s = '?';
 	e->sigwait = proc_masks(p->pid, e->mask) == 1;
 	proc_cmdline(p->pid, e->cmd, sizeof(e->cmd));
 	if (e->cmd[0] == '\0')
@@ -233,7 +238,6 @@ judge(struct view *v, const struct proc *e)
 	char text[256];
 	const struct proc *pp = lookup(v, e->p.ppid);
 	unsigned long long handled = e->mask[0] | e->mask[2];
-
 	int ns = e->p.pgid == 0 || e->p.sid == 0;
 
 	if (e->p.state == 'Z') {
