@@ -201,6 +201,27 @@ test_orphans_reaped_pid1() {
 		"orphans reaped by pidone"
 }
 
+# The same as a plain child, a subreaper: no zombie of pidone's is left.
+test_orphans_reaped_child() {
+	need_helpers orphans
+	start_child -w sh -c '
+		"$0" 10000 || exit 2
+		n=0
+		while cat /proc/[0-9]*/status 2>/dev/null | awk -v p="$PPID" "
+			/^State:/ { z = \$2 == \"Z\" }
+			/^PPid:/ && z && \$2 == p { found = 1 }
+			END { exit !found }"; do
+			n=$((n + 1))
+			[ $n -lt 1200 ] || exit 3
+			sleep 0.05
+		done
+		echo no zombies' "$HELPERS/orphans"
+	finish 0
+	assert_grep "^no zombies$" pidone.out "zombie check"
+	assert_eq 10000 "$(grep -Ec '^pidone: reaped [0-9]+ \(orphan\): exited 0$' pidone.err)" \
+		"orphans reaped by pidone"
+}
+
 # Not PID 1, pidone becomes a subreaper: the command's orphans become its
 # children and are reaped when they exit.
 test_orphans_reaped_subreaper() {
