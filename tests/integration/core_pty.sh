@@ -2,9 +2,10 @@
 # under it reads the terminal and Ctrl-C reaches it; Ctrl-Z does not hang it.
 # A Python script drives the terminal (Debian's python3, its pty module).
 
-# session HOW SCRIPT: run SCRIPT (the steps, in Python) against pidone on a
-# new pseudo-terminal, as PID 1 (HOW=pid1) or a plain child (HOW=child);
-# pidone's exit status ends up in the file rc.
+# session HOW SCRIPT ARGS...: run SCRIPT (the steps, in Python) on a new
+# pseudo-terminal against pidone ARGS as PID 1 (HOW=pid1) or a plain child
+# (HOW=child), or against ARGS alone (HOW=shell); the exit status ends up
+# in the file rc.
 session() {
 	need_cmd unshare
 	[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3"
@@ -16,7 +17,7 @@ how, pidone, steps = sys.argv[1], sys.argv[2], sys.argv[3]
 pid, fd = pty.fork()
 if pid == 0:
     os.environ.update(PS1="$ ", ENV="")
-    cmd = [pidone] + sys.argv[4:]
+    cmd = sys.argv[4:] if how == "shell" else [pidone] + sys.argv[4:]
     if how == "pid1":
         cmd = ["unshare", "--pid", "--fork", "--mount-proc"] + cmd
     os.execvp(cmd[0], cmd)
@@ -92,4 +93,30 @@ type(b"\x03")
 EOF
 	session pid1 steps.py cat
 	assert_eq 130 "$(cat rc)" "exit status after Ctrl-C"
+}
+
+# Not PID 1, under a shell with job control: Ctrl-Z stops pidone too, so the
+# shell gets its prompt back; fg resumes pidone, which gives the command the
+# terminal again and resumes it.
+test_pty_ctrl_z_job_control() {
+	cat >steps.py <<EOF
+expect(b"$ ")
+type(b"$PIDONE cat\n")
+type(b"ping\n")
+expect(b"ping", 2)
+type(b"\x1a")
+expect(b"$ ", 2)
+type(b"echo at-\$((6*7))\n")
+expect(b"at-42")
+type(b"fg\n")
+type(b"pong\n")
+expect(b"pong", 2)
+type(b"\x03")
+expect(b"$ ", 4)
+type(b"echo rc-\$?\n")
+expect(b"rc-1")
+type(b"exit\n")
+EOF
+	session shell steps.py sh -i
+	assert_grep "rc-130" screen "pidone's exit status after fg and Ctrl-C"
 }
