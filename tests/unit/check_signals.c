@@ -302,6 +302,9 @@ START_TEST(forward)
 	ck_assert_int_eq(sig_forward(&o, SIGUSR1, getpid()), SIGUSR2);
 	ck_assert_int_eq(sig_wait(&si, 1000), SIGUSR2);
 	ck_assert_int_eq(sig_forward(&o, SIGHUP, getpid()), 0);
+	/* A group of its own, so that the group signal reaches nobody else. */
+	setpgid(0, 0);
+	ck_assert_int_eq(getpgrp(), getpid());
 	ck_assert_int_eq(sig_forward(&o, SIGTERM, -getpgrp()), SIGTERM);
 	ck_assert_int_eq(sig_wait(&si, 1000), SIGTERM);
 	/* The dropped HUP never came. */
