@@ -150,7 +150,8 @@ sig_name(int sig, char buf[16])
 }
 
 /*
- * Parse FROM:TO for --rewrite. FROM must be a signal pidone can receive;
+ * Parse FROM:TO for --rewrite. FROM must be a signal pidone forwards (not
+ * KILL or STOP, which it never receives, nor CHLD, which it keeps);
  * TO may be 0, meaning drop. Returns 0, or -1 with the part that was wrong
  * in *from (1 for FROM, 2 for TO, 3 for the shape).
  */
@@ -170,7 +171,8 @@ parse_rewrite(const char *s, int *from, int *to)
 	left[len] = '\0';
 	*from = sig_number(left);
 	*to = sig_number(colon + 1);
-	if (*from <= 0 || *from == SIGKILL || *from == SIGSTOP) {
+	if (*from <= 0 || *from == SIGKILL || *from == SIGSTOP ||
+	    *from == SIGCHLD) {
 		*from = 1;
 		return -1;
 	}

@@ -204,7 +204,7 @@ START_TEST(rewrite_bad)
 		{ "TERM", 3 }, { "", 3 }, { ":", 3 }, { ":INT", 3 },
 		{ "TERM:", 3 }, { "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:INT", 3 },
 		{ "KILL:TERM", 1 }, { "STOP:TERM", 1 }, { "SIGKILL:0", 1 },
-		{ "9:1", 1 }, { "19:1", 1 }, { "0:TERM", 1 }, { "FOO:TERM", 1 },
+		{ "9:1", 1 }, { "19:1", 1 }, { "CHLD:TERM", 1 }, { "0:TERM", 1 }, { "FOO:TERM", 1 },
 		{ "65:TERM", 1 }, { "-1:TERM", 1 }, { "TERM:FOO", 2 },
 		{ "TERM:65", 2 }, { "TERM:INT:HUP", 2 }, { "TERM: INT", 2 },
 		{ "TERM:-1", 2 },
