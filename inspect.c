@@ -299,44 +299,34 @@ command_group(const struct view *v)
 	return best ? best->p.pgid : 0;
 }
 
-/* True when no process before t[i] shares its session (and group). */
-static int
-first(const struct view *v, int i, int both)
-{
-	int j;
-
-	for (j = 0; j < i; j++)
-		if (v->t[j].p.sid == v->t[i].p.sid &&
-		    (!both || v->t[j].p.pgid == v->t[i].p.pgid))
-			return 0;
-	return 1;
-}
-
-/* List each session, and below it its process groups with their members. */
+/*
+ * List each session, and below it its process groups with their members,
+ * marking each process listed (done, left set by the tree, goes back to 0).
+ */
 static void
-groups(const struct view *v)
+groups(struct view *v)
 {
 	char line[768];
 	int i, j, k;
 
 	for (i = 0; i < v->n; i++) {
-		if (!first(v, i, 0))
+		if (!v->t[i].done)
 			continue;
 		say(1, "  session %d%s", (int)v->t[i].p.sid, v->t[i].p.sid ?
 		    "" : " (outside this PID namespace)");
 		for (k = i; k < v->n; k++) {
-			const struct proc *e = &v->t[k];
+			const struct pinfo *g = &v->t[k].p;
 			size_t n;
 
-			if (e->p.sid != v->t[i].p.sid || !first(v, k, 1))
+			if (!v->t[k].done || g->sid != v->t[i].p.sid)
 				continue;
-			fmt(line, sizeof(line), "    group %d%s:", (int)e->p.pgid,
-			    e->p.pgid == v->group && v->group > 0 ?
+			n = (size_t)fmt(line, sizeof(line), "    group %d%s:",
+			    (int)g->pgid, g->pgid == v->group && v->group > 0 ?
 			    " (the command's)" : "");
-			n = strlen(line);
 			for (j = k; j < v->n; j++)
-				if (v->t[j].p.pgid == e->p.pgid &&
-				    v->t[j].p.sid == e->p.sid) {
+				if (v->t[j].done && v->t[j].p.pgid == g->pgid &&
+				    v->t[j].p.sid == g->sid) {
+					v->t[j].done = 0;
 					if (n > 700) {
 						say(1, "%s", line);
 						n = 0;
