@@ -44,6 +44,7 @@ struct target {
 
 static struct target tg[MAXT];
 static int nt;
+static int failed;	/* some measurement went wrong: exit 1 at the end */
 
 static void
 die(const char *what)
@@ -190,6 +191,7 @@ start_helper(struct target *t, const char *helper, const char *mode,
 	t->out = out[0];
 	if (get(t->out, 10000) != 'r') {
 		fprintf(stderr, "driver: %s: helper did not start\n", t->name);
+		failed = 1;
 		return -1;
 	}
 	return 0;
@@ -221,6 +223,11 @@ cmd_startup(int rounds, char **cmd)
 			    full_argv(t, cmd), NULL, 0, 1);
 			st = reap(pid);
 			t1 = now_ns();
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+				fprintf(stderr, "driver: %s: %s run failed\n",
+				    t->name, t->setup);
+				failed = 1;
+			}
 			if (r >= 0)
 				printf("startup\t%s\t%s\t%d\t%lld\t%d\n",
 				    t->setup, t->name, r, t1 - t0,
@@ -345,6 +352,7 @@ reap_one(struct target *t, const char *helper, long n, int piled,
 	t0 = now_ns();
 	if (write(t->ctl, "g", 1) != 1 || get(t->out, 120000) != 'd') {
 		fprintf(stderr, "driver: %s: helper failed\n", t->name);
+		failed = 1;
 		return -1;
 	}
 	if (piled) {
@@ -416,6 +424,7 @@ cmd_signal(const char *helper, int count, int cpu)
 			if (c != 's') {
 				fprintf(stderr, "driver: %s: no answer to "
 				    "signal %d\n", t->name, r);
+				failed = 1;
 				continue;
 			}
 			if (r >= 0)
@@ -482,26 +491,26 @@ cmd_idle(const char *helper, int seconds)
 int
 main(int argc, char **argv)
 {
-	/* Precise sleeps for polling; a stopped child is not our business. */
+	/* Precise sleeps for polling the children file. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 5 && strcmp(argv[1], "startup") == 0) {
 		load(argv[2]);
-		return cmd_startup(atoi(argv[3]), argv + 4);
+		return cmd_startup(atoi(argv[3]), argv + 4) || failed;
 	}
 	if (argc == 8 && strcmp(argv[1], "reap") == 0) {
 		load(argv[2]);
 		return cmd_reap(argv[3], atoi(argv[4]), atol(argv[5]), argv[6],
-		    argv[7]);
+		    argv[7]) || failed;
 	}
 	if ((argc == 5 || argc == 6) && strcmp(argv[1], "signal") == 0) {
 		load(argv[2]);
 		return cmd_signal(argv[3], atoi(argv[4]),
-		    argc == 6 ? atoi(argv[5]) : -1);
+		    argc == 6 ? atoi(argv[5]) : -1) || failed;
 	}
 	if (argc == 5 && strcmp(argv[1], "idle") == 0) {
 		load(argv[2]);
-		return cmd_idle(argv[3], atoi(argv[4]));
+		return cmd_idle(argv[3], atoi(argv[4])) || failed;
 	}
 	fprintf(stderr, "usage: driver startup|reap|signal|idle SPEC ...\n");
 	return 100;

@@ -159,7 +159,7 @@ def summarize(meta, startup, reap, sig, idle):
                 wall_wins=wall_wins, cpu_wins=cpu_wins,
                 runs=len(rate), per_s=median(rate), per_s_best=max(rate),
                 vs_bare=median(rel) if rel else None,
-                cpu_us_each=median(cpu),
+                cpu_us_each=median(cpu), cpu_us_best=min(cpu),
                 cpu_vs_bare=median(crel) if crel else None)
     for (cpus, name), xs in sig.items():
         d = median(sig.get((cpus, "direct"), []))
