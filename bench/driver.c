@@ -46,6 +46,7 @@ static struct target tg[MAXT];
 static int nt;
 static int failed;	/* some measurement went wrong: exit 1 at the end */
 
+/* Give up on a failed system call: only ever before measuring. */
 static void
 die(const char *what)
 {
@@ -53,6 +54,7 @@ die(const char *what)
 	exit(111);
 }
 
+/* The clock every time here is read from. */
 static long long
 now_ns(void)
 {
@@ -206,6 +208,10 @@ stop_helper(struct target *t)
 	reap(t->pid);
 }
 
+/*
+ * INIT CMD and CMD alone ("direct") in each set-up, round after round, the
+ * order rotated by one each round; five rounds of warm-up first.
+ */
 static int
 cmd_startup(int rounds, char **cmd)
 {
@@ -312,6 +318,7 @@ children_all(pid_t pid)
 	return c;
 }
 
+/* Sleep us microseconds, however often interrupted. */
 static void
 sleep_us(long us)
 {
@@ -373,6 +380,7 @@ reap_one(struct target *t, const char *helper, long n, int piled,
 	return 0;
 }
 
+/* Reap runs, one per target per round, the order rotated each round. */
 static int
 cmd_reap(const char *helper, int rounds, long n, const char *mode,
     const char *batch)
