@@ -182,8 +182,10 @@ def table(meta, res):
     head = ["init (flags)", "size", "static", "start+exit, PID 1: "
             "overhead µs (ratio)", "as plain child", "reap piled: k/s "
             "(vs bare)", "reap while made: k/s (vs bare)",
-            "init CPU µs per orphan, piled / made (vs bare)", "signal RTT, one CPU, µs: median / p99",
-            "added vs direct µs", "signal, any CPU: median (added) µs", "idle wake-ups", "VmRSS / VmHWM kB"]
+            "init CPU µs per orphan, piled / made (vs bare)",
+            "signal RTT, one CPU, µs: median / p99", "added vs direct µs",
+            "signal, any CPU: median (added) µs", "idle wake-ups",
+            "VmRSS / VmHWM kB"]
     rows.append("| " + " | ".join(head) + " |")
     rows.append("|" + "---|" * len(head))
     for name in ORDER:
@@ -294,7 +296,8 @@ def targets(res):
     b = best("signal", "added_us")
     a = p["signal"]["added_us"]
     line(a < b, "forwarding latency below every peer's (one CPU): +%.1f µs "
-         "over direct vs best peer +%.1f µs (p99 %.1f vs best peer %.1f µs)" %
+         "over direct vs best peer +%.1f µs (p99 %.1f vs best peer %.1f µs)"
+         %
          (a, b, p["signal"]["p99_us"], best("signal", "p99_us")))
     if "signal_free" in p:
         b = best("signal_free", "added_us")
