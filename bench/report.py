@@ -295,15 +295,15 @@ def targets(res):
                                               w[0], w[1]))
     b = best("signal", "added_us")
     a = p["signal"]["added_us"]
-    line(a < b, "forwarding latency below every peer's (one CPU): +%.1f µs "
-         "over direct vs best peer +%.1f µs (p99 %.1f vs best peer %.1f µs)"
+    line(a < b, "forwarding latency below every peer's (one CPU): %+.1f µs "
+         "over direct vs best peer %+.1f µs (p99 %.1f vs best peer %.1f µs)"
          %
          (a, b, p["signal"]["p99_us"], best("signal", "p99_us")))
     if "signal_free" in p:
         b = best("signal_free", "added_us")
         a = p["signal_free"]["added_us"]
-        line(a < b, "the same on any CPU (noisier): +%.1f µs vs best peer "
-             "+%.1f µs" % (a, b))
+        line(a < b, "the same on any CPU (noisier): %+.1f µs vs best peer "
+             "%+.1f µs" % (a, b))
     i = p["idle"]
     w = i["voluntary"] + i["nonvoluntary"]
     line(w == 0, "zero idle wake-ups: %d in %d s" % (w, i["seconds"]))
