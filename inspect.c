@@ -391,7 +391,7 @@ inspect_main(const struct opts *o)
 	v.tsv = o->tsv;
 	v.self = getpid();
 	if ((len = readlink("/proc/self", self, sizeof(self) - 1)) < 0) {
-		say(2, "pidone: /proc/self: %s", strerror(errno));
+		say(2, "pidone: /proc/self: %s", errstr(errno));
 		return EXIT_SYSTEM;
 	}
 	self[len] = '\0';
@@ -401,7 +401,7 @@ inspect_main(const struct opts *o)
 		return EXIT_SYSTEM;
 	}
 	if (proc_each(collect, &v) < 0) {
-		say(2, "pidone: /proc: %s", strerror(errno));
+		say(2, "pidone: /proc: %s", errstr(errno));
 		return EXIT_SYSTEM;
 	}
 	v.group = command_group(&v);

@@ -151,3 +151,37 @@ say(int fd, const char *f, ...)
 	line[n++] = '\n';
 	write_all(fd, line, (size_t)n);
 }
+
+/*
+ * The reason for errno e, in the words of the C libraries, for the errors
+ * pidone can meet. libc's own table of every message would be the largest
+ * thing in the binary; an unlisted error reads "error N".
+ */
+const char *
+errstr(int e)
+{
+	static const char msgs[] =
+	    "\001Operation not permitted\0" "\002No such file or directory\0"
+	    "\003No such process\0" "\004Interrupted system call\0"
+	    "\005I/O error\0" "\006No such device or address\0"
+	    "\007Argument list too long\0" "\010Exec format error\0"
+	    "\011Bad file descriptor\0" "\012No child process\0"
+	    "\013Resource temporarily unavailable\0"
+	    "\014Out of memory\0" "\015Permission denied\0"
+	    "\016Bad address\0" "\020Resource busy\0" "\021File exists\0"
+	    "\024Not a directory\0" "\025Is a directory\0"
+	    "\026Invalid argument\0" "\027Too many open files in system\0"
+	    "\030No file descriptors available\0"
+	    "\031Not a tty\0" "\032Text file busy\0"
+	    "\034No space left on device\0" "\036Read-only file system\0"
+	    "\044Filename too long\0" "\046Function not implemented\0"
+	    "\050Symbolic link loop\0" "\120Invalid shared library\0";
+	static char unknown[24];
+	const char *s;
+
+	for (s = msgs; *s != '\0'; s += strlen(s) + 1)
+		if ((unsigned char)*s == e)
+			return s + 1;
+	fmt(unknown, sizeof(unknown), "error %d", e);
+	return unknown;
+}

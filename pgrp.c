@@ -32,7 +32,7 @@ tty_give(pid_t pgrp)
 {
 	if (tcsetpgrp(0, pgrp) < 0)
 		note(2, "pidone: cannot give the terminal to group %d: %s",
-		    (int)pgrp, strerror(errno));
+		    (int)pgrp, errstr(errno));
 }
 
 /*
@@ -61,7 +61,7 @@ child_exec(char **argv, const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execvp(argv[0], argv);
 	e = errno;
-	say(2, "pidone: cannot run %s: %s", argv[0], strerror(e));
+	say(2, "pidone: cannot run %s: %s", argv[0], errstr(e));
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }
 
@@ -156,7 +156,7 @@ new_session(int forced)
 		    "nothing to do");
 	else if (setsid() < 0)
 		say(2, "pidone: exec: cannot start a session: %s",
-		    strerror(errno));
+		    errstr(errno));
 	else
 		note(1, "pidone: exec: started a new session");
 }
@@ -177,7 +177,7 @@ new_group(int tty)
 		note(1, "pidone: exec: already a process group leader");
 	else if (setpgid(0, 0) < 0) {
 		say(2, "pidone: exec: cannot start a process group: %s",
-		    strerror(errno));
+		    errstr(errno));
 		return;
 	} else
 		note(1, "pidone: exec: started a new process group");
@@ -188,7 +188,7 @@ new_group(int tty)
 	sigprocmask(SIG_BLOCK, &ttou, NULL);
 	if (tcsetpgrp(tty, pid) < 0)
 		say(2, "pidone: exec: cannot give the terminal to group %d: %s",
-		    (int)pid, strerror(errno));
+		    (int)pid, errstr(errno));
 	else
 		note(1, "pidone: exec: made it the terminal's foreground group");
 }

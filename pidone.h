@@ -53,6 +53,7 @@ long parse_duration(const char *s);
 /* out.c: a few bytes of formatting over write(2), no stdio. */
 ssize_t write_all(int fd, const void *buf, size_t len);
 void say(int fd, const char *fmt, ...);
+const char *errstr(int e);
 int fmt(char *buf, size_t size, const char *fmt, ...);
 extern int verbosity;
 #define note(level, ...) do { if (verbosity >= (level)) say(2, __VA_ARGS__); } while (0)
