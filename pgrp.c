@@ -66,36 +66,6 @@ child_exec(char **argv, const sigset_t *mask)
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }
 
-/* Read one "Name:\tvalue" line of /proc/self/status into buf. */
-static void
-status_line(const char *name, char *buf, size_t size)
-{
-	char st[4096], *p, *end;
-	ssize_t n = 0;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	size_t len = strlen(name);
-
-	fmt(buf, size, "?");
-	if (fd < 0)
-		return;
-	n = read(fd, st, sizeof(st) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	st[n] = '\0';
-	for (p = st; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, name, len) == 0 && p[len] == ':') {
-			p += len + 1;
-			while (*p == '\t' || *p == ' ')
-				p++;
-			end = strchr(p, '\n');
-			if (end != NULL)
-				*end = '\0';
-			fmt(buf, size, "%s", p);
-			return;
-		}
-}
-
 /*
  * The controlling terminal on a new descriptor, or -1 when there is none.
  * /dev/tty says so directly (ENXIO: no terminal). A container without that
@@ -127,8 +97,8 @@ exec_report(const char *when, int tty)
 
 	if (verbosity < 1)
 		return;
-	status_line("NSpgid", nspgid, sizeof(nspgid));
-	status_line("NSsid", nssid, sizeof(nssid));
+	proc_status(0, "NSpgid", nspgid, sizeof(nspgid));
+	proc_status(0, "NSsid", nssid, sizeof(nssid));
 	if (tty < 0)
 		fmt(term, sizeof(term), "no terminal");
 	else

@@ -71,6 +71,7 @@ int proc_each(int (*fn)(const struct pinfo *, void *), void *arg);
 int proc_descends(pid_t pid, pid_t ancestor);
 int proc_masks(pid_t pid, unsigned long long m[3]);
 void proc_cmdline(pid_t pid, char *buf, size_t size);
+void proc_status(pid_t pid, const char *key, char *buf, size_t size);
 
 /* inspect.c */
 int inspect_main(const struct opts *o);

@@ -75,7 +75,7 @@ proc_stat(pid_t pid, struct pinfo *p)
 	return 0;
 }
 
-/* Read a small /proc/PID/NAME file into buf; its length, or -1. */
+/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length, or -1. */
 static ssize_t
 slurp(pid_t pid, const char *name, char *buf, size_t size)
 {
@@ -83,7 +83,10 @@ slurp(pid_t pid, const char *name, char *buf, size_t size)
 	ssize_t n;
 	int fd;
 
-	fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if (pid == 0)
+		fmt(path, sizeof(path), "/proc/self/%s", name);
+	else
+		fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	n = read(fd, buf, size - 1);
@@ -122,6 +125,27 @@ proc_masks(pid_t pid, unsigned long long m[3])
 		return 0;
 	m[0] |= ~m[1] & ~(1ULL << (SIGKILL - 1) | 1ULL << (SIGSTOP - 1));
 	return 1;
+}
+
+/* The value of the "key:" line of /proc/PID/status (PID 0: self), or "?". */
+void
+proc_status(pid_t pid, const char *key, char *buf, size_t size)
+{
+	char st[4096], *p, *end;
+	size_t len = strlen(key);
+
+	fmt(buf, size, "?");
+	if (slurp(pid, "status", st, sizeof(st)) <= 0)
+		return;
+	for (p = st; p != NULL; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, key, len) == 0 && p[len] == ':') {
+			for (p += len + 1; *p == '\t' || *p == ' '; p++)
+				;
+			if ((end = strchr(p, '\n')) != NULL)
+				*end = '\0';
+			fmt(buf, size, "%s", p);
+			return;
+		}
 }
 
 /*
