@@ -4,6 +4,7 @@
  * helpers and daemons are not killed mid-write by the kernel's tear-down.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,58 +14,90 @@
 #include "pidone.h"
 #include "signals.h"
 
-/* What a walk over /proc is after: which signal, and whether to send it. */
+/* One pass over /proc: which signal, to whom, and who is spared. */
 struct sweep {
-	int sig;	/* 0 only counts */
+	int sig;
 	int pid1;
-	int count;
+	int send;	/* 0 when one kill(-1) has sent it already */
+	pid_t had;	/* a process group that was sent this signal already */
 };
 
 /*
  * One process of the walk. As PID 1 every other process in the namespace
  * is ours to end; otherwise only pidone's own descendants are, never
- * anything outside its tree. Zombies are left to the reaping.
+ * anything outside its tree. Zombies are left to the reaping. A stopped
+ * process cannot act on SIGTERM, so it gets SIGCONT after it.
  */
 static int
 sweep_one(const struct pinfo *p, void *arg)
 {
 	struct sweep *s = arg;
 	char name[16];
+	int had;
 
 	if (p->pid == getpid() || p->state == 'Z' ||
 	    (!s->pid1 && !proc_descends(p->pid, getpid())))
 		return 0;
-	s->count++;
-	if (s->sig != 0) {
-		note(1, "pidone: grace: sending %s to %d (%s)",
-		    sig_name(s->sig, name), (int)p->pid, p->comm);
-		if (!s->pid1)
-			kill(p->pid, s->sig);
-	}
+	had = s->send && s->had != 0 && p->pgid == s->had;
+	note(1, "pidone: grace: %s %s to %d (%s)", had ? "already sent" :
+	    "sending", sig_name(s->sig, name), (int)p->pid, p->comm);
+	if (s->send && !had)
+		kill(p->pid, s->sig);
+	if (s->sig == SIGTERM && p->state == 'T')
+		kill(p->pid, SIGCONT);
 	return 0;
 }
 
-/* Count (sig 0) or signal the processes left; returns how many there were. */
+/* True when /proc is this PID namespace's own, so its PIDs are ours. */
 static int
-sweep(int pid1, int sig)
+proc_ours(void)
 {
-	struct sweep s = { sig, pid1, 0 };
+	char link[16], pid[16];
+	long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self", link,
+	    sizeof(link) - 1);
 
-	if (pid1 && sig == 0)
-		return kill(-1, 0) == 0;
-	if (verbosity >= 1 || !pid1)
-		proc_each(sweep_one, &s);
-	/* As PID 1, one kill(-1) reaches every process, even those /proc hid. */
-	if (pid1 && kill(-1, sig) == 0 && s.count == 0)
-		s.count = 1;
-	return s.count;
+	fmt(pid, sizeof(pid), "%d", (int)getpid());
+	return n > 0 && (link[n] = '\0', strcmp(link, pid) == 0);
 }
 
-/* True while any process other than pidone is left for it to end. */
+/*
+ * Send sig to everything left, but to no process of group had (a group the
+ * command's forwarding already gave this signal: a second SIGTERM makes
+ * many programs skip their clean shutdown). As PID 1 without such a group,
+ * or without a /proc of its own, one kill(-1) reaches every process, even
+ * those a walk would miss; the walk then only names them.
+ */
+static void
+sweep(int pid1, int sig, pid_t had)
+{
+	int ours = proc_ours();
+	struct sweep s = { sig, pid1, 1, had };
+
+	if (pid1 && (had == 0 || sig == SIGKILL || !ours)) {
+		kill(-1, sig);
+		s.send = 0;
+	}
+	if (ours)
+		proc_each(sweep_one, &s);
+}
+
+/*
+ * What is left besides pidone: 2 when it still has children (their ends
+ * come as SIGCHLD), 1 when only processes that are not its children are
+ * (as PID 1: sessions a runtime's exec injected), 0 when nothing is. A
+ * subreaper's descendants all have a child of pidone among their
+ * ancestors, since orphans are reparented to it.
+ */
 int
 others_left(int pid1)
 {
-	return sweep(pid1, 0) > 0;
+	siginfo_t si;
+
+	/* The raw calls here and below: libc's wrappers cost more bytes. */
+	if (syscall(SYS_waitid, P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT,
+	    NULL) == 0)
+		return 2;
+	return pid1 && kill(-1, 0) == 0;
 }
 
 /* Reap whatever has exited, quietly but for the trace. */
@@ -77,8 +110,7 @@ reap_rest(void)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0 ||
 	    (pid < 0 && errno == EINTR))
 		if (pid > 0)
-			note(1, "pidone: reaped %d (orphan) in shutdown",
-			    (int)pid);
+			note(1, "pidone: grace: reaped %d", (int)pid);
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -87,16 +119,18 @@ now_ms(void)
 {
 	struct timespec ts;
 
-	/* The raw call: libc's vDSO lookup costs more bytes than it saves. */
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /*
  * Wait until nothing is left or the deadline passes, reaping as children
- * exit. Processes that are not pidone's children (an exec session) send no
- * SIGCHLD, so the wait looks again every 10 ms: this only runs at the end.
- * Signals that arrive meanwhile do not cut the grace period short.
+ * exit. Only this wait may poll: processes that are not pidone's children
+ * send it no SIGCHLD, so while only they are left it looks every 10 ms.
+ * Signals that arrive meanwhile, SIGTERM and SIGINT too, are ignored: a
+ * second SIGTERM from an impatient runtime must not cut short the clean
+ * shutdown it asked for, and SIGKILL from outside always wins anyway.
+ * Returns 1 when everything is gone.
  */
 static int
 wait_gone(int pid1, long deadline)
@@ -104,29 +138,29 @@ wait_gone(int pid1, long deadline)
 	siginfo_t si;
 	char name[16];
 	long left;
-	int sig;
+	int sig, kind;
 
 	for (;;) {
 		reap_rest();
-		if (!others_left(pid1))
+		if ((kind = others_left(pid1)) == 0)
 			return 1;
-		left = deadline - now_ms();
-		if (left <= 0)
+		if ((left = deadline - now_ms()) <= 0)
 			return 0;
-		sig = sig_wait(&si, left < 10 ? left : 10);
-		if (sig > 0 && sig != SIGCHLD)
-			note(1, "pidone: signal %s(%d) from pid %d: ignored "
-			    "during shutdown", sig_name(sig, name), sig,
-			    (int)si.si_pid);
+		sig = sig_wait(&si, kind == 1 && left > 10 ? 10 : left);
+		if (sig <= 0 || sig == SIGCHLD)
+			continue;
+		note(1, "pidone: grace: %s from pid %d: ignored",
+		    sig_name(sig, name), (int)si.si_pid);
 	}
 }
 
 /*
  * SIGTERM to everything left, a grace period to finish, then SIGKILL for
  * what did not. A grace of 0 leaves them to the kernel, as other inits do.
+ * had is the command's process group if it was sent SIGTERM already, or 0.
  */
 void
-shutdown_others(const struct opts *o, int pid1)
+shutdown_others(const struct opts *o, int pid1, pid_t had)
 {
 	long start;
 
@@ -135,7 +169,7 @@ shutdown_others(const struct opts *o, int pid1)
 		return;
 	start = now_ms();
 	note(1, "pidone: grace: %ld ms for the processes left", o->grace_ms);
-	sweep(pid1, SIGTERM);
+	sweep(pid1, SIGTERM, had);
 	if (wait_gone(pid1, start + o->grace_ms)) {
 		note(1, "pidone: grace: all gone after %ld ms",
 		    now_ms() - start);
@@ -143,6 +177,6 @@ shutdown_others(const struct opts *o, int pid1)
 	}
 	say(2, "pidone: grace period of %ld ms over: sending KILL to what is "
 	    "left", o->grace_ms);
-	sweep(pid1, SIGKILL);
+	sweep(pid1, SIGKILL, 0);
 	wait_gone(pid1, now_ms() + 1000);
 }

@@ -26,6 +26,7 @@ struct run {
 	int pid1;
 	int tty;		/* pidone gave it the terminal */
 	int asked_stop;		/* a stop signal was forwarded on request */
+	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
 };
 
 static const char usage[] =
@@ -492,6 +493,8 @@ forward(const struct opts *o, struct run *r, const siginfo_t *si)
 		trace_signal(si, "dropped by rewrite", 0, 0);
 		return;
 	}
+	if (to == SIGTERM && r->target < 0)
+		r->had_term = -r->target;
 	if (to == SIGTSTP || to == SIGTTIN || to == SIGTTOU || to == SIGSTOP)
 		r->asked_stop = 1;
 	else if (to == SIGCONT)
@@ -621,7 +624,7 @@ main(int argc, char **argv, char **envp)
 
 	/* From here on pidone may not bail: it waits, forwards and reaps. */
 	loop(&o, &r);
-	shutdown_others(&o, r.pid1);
+	shutdown_others(&o, r.pid1, r.had_term);
 	/* Hand the terminal back, unless pidone's group lies outside the
 	 * namespace (it reads 0): then the shell outside takes it back. */
 	if (r.tty && getpgrp() > 0) {

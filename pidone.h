@@ -78,6 +78,6 @@ int inspect_main(const struct opts *o);
 
 /* grace.c */
 int others_left(int pid1);
-void shutdown_others(const struct opts *o, int pid1);
+void shutdown_others(const struct opts *o, int pid1, pid_t had);
 
 #endif

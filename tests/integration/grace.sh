@@ -1,0 +1,201 @@
+# The end of a run: what happens to the processes left when the command
+# exits or pidone is told to stop (grace.c), and --wait-all. The helper
+# grace_rec logs "ready PID PGID SID", then "term" for each SIGTERM, then
+# the records it writes before it exits ("record K", then "done").
+
+REC=$HELPERS/grace_rec
+
+# ready LOG...: wait until each LOG says its process is ready for SIGTERM.
+ready() {
+	local f
+	for f; do
+		for _ in $(seq 1 200); do
+			grep -q '^ready' "$f" 2>/dev/null && break
+			sleep 0.05
+		done
+		grep -q '^ready' "$f" 2>/dev/null || fail "$f: its process never got ready"
+	done
+}
+
+# count PATTERN LOG: how many lines of LOG match PATTERN.
+count() { grep -Ec -- "$1" "$2" 2>/dev/null; }
+
+# complete LOG [TERMS]: LOG holds TERMS "term" lines (default 1), all 20
+# records and "done": the process was told to stop and had time to finish.
+complete() {
+	assert_eq "${2:-1}" "$(count '^term$' "$1")" "$1: SIGTERMs received"
+	assert_eq 20 "$(count '^record ' "$1")" "$1: records written"
+	assert_eq 1 "$(count '^done$' "$1")" "$1: finished"
+}
+
+# start_pid1 ARG...: pidone as PID 1 in the background, stderr to err;
+# sets ns (the unshare process) and p1 (pidone's PID on the host).
+start_pid1() {
+	unshare --pid --fork --mount-proc "$PIDONE" "$@" 2>err &
+	ns=$!
+	for _ in $(seq 1 200); do
+		p1=$(cat "/proc/$ns/task/$ns/children" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$p1" ] && return 0
+		sleep 0.05
+	done
+	fail "pidone did not start"
+}
+
+# The command leaves a helper behind that needs 300 ms to write its records
+# when told to stop. With the default grace period they are all written.
+test_no_data_lost_with_default_grace() {
+	need_root
+	pid1 -v -- sh -c "$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; exit 0" 2>err
+	assert_eq 0 $? "exit status"
+	complete rec.log
+	assert_grep '^pidone: grace: sending TERM to [0-9]+ \(grace_rec\)$' err "trace names the process"
+	assert_no_grep 'KILL' err "nothing needed KILL"
+}
+
+# The same with --grace 0 (and PIDONE_GRACE=0): pidone exits at once, the
+# kernel kills the helper without a SIGTERM, and its records are lost.
+# The command line overrides the environment.
+test_data_lost_with_grace_0() {
+	need_root
+	local cmd="$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; exit 0"
+	pid1 --grace 0 -- sh -c "$cmd"
+	assert_eq 0 $? "exit status"
+	assert_eq 0 "$(count '^term$' rec.log)" "--grace 0: SIGTERMs received"
+	assert_eq 0 "$(count '^done$' rec.log)" "--grace 0: finished"
+	[ "$(count '^record ' rec.log)" -lt 20 ] || fail "--grace 0: all records written"
+	rm rec.log
+	PIDONE_GRACE=0 pid1 -- sh -c "$cmd"
+	assert_eq 0 "$(count '^record ' rec.log)" "PIDONE_GRACE=0: records written"
+	rm rec.log
+	PIDONE_GRACE=0 pid1 -G 3s -- sh -c "$cmd"
+	complete rec.log
+}
+
+# A process that ignores SIGTERM is killed when the grace period ends, and
+# pidone still exits with the command's status, after -e.
+test_term_ignored_killed_at_end_of_grace() {
+	need_root
+	local cmd="$REC -i ig.log & until grep -q ready ig.log 2>/dev/null; do sleep 0.01; done; exit 7"
+	pid1 -v -G 300ms -- sh -c "$cmd" 2>err
+	assert_eq 7 $? "exit status"
+	assert_eq 1 "$(count '^term$' ig.log)" "SIGTERMs received"
+	assert_eq 0 "$(count '^done$' ig.log)" "finished"
+	assert_grep '^pidone: grace period of 300 ms over: sending KILL to what is left$' err "warning"
+	assert_grep '^pidone: grace: sending KILL to [0-9]+ \(grace_rec\)$' err "trace names the process"
+	rm ig.log
+	pid1 -G 300ms -e 7 -- sh -c "$cmd" 2>err
+	assert_eq 0 $? "exit status with -e 7"
+	assert_eq 1 "$(count '^term$' ig.log)" "-e 7: SIGTERMs received"
+}
+
+# The same as a subreaper, where the kernel kills nothing when pidone
+# exits: the process is gone afterwards only because pidone killed it.
+test_term_ignored_killed_as_subreaper() {
+	"$PIDONE" -G 300ms -- sh -c "$REC -i ig.log & until grep -q ready ig.log 2>/dev/null; do sleep 0.01; done; exit 7" 2>err
+	assert_eq 7 $? "exit status"
+	local pid
+	pid=$(awk '/^ready/ { print $2 }' ig.log)
+	assert_eq 1 "$(count '^term$' ig.log)" "SIGTERMs received"
+	! kill -0 "$pid" 2>/dev/null || { kill -9 "$pid"; fail "the process outlived pidone"; }
+	assert_grep 'sending KILL' err "warning"
+}
+
+# docker stop: SIGTERM to pidone while the command and a daemon (setsid,
+# so outside the command's process group) run. The command gets it by
+# forwarding, the daemon from the grace period; both finish their records.
+test_docker_stop_command_and_daemon_finish() {
+	need_root
+	start_pid1 -v -- sh -c "setsid -f $REC daemon.log; exec $REC cmd.log"
+	ready cmd.log daemon.log
+	kill -TERM "$p1"
+	wait "$ns"
+	assert_eq 0 $? "exit status"
+	complete cmd.log
+	complete daemon.log
+	read -r _ pid pgid sid < daemon.log
+	assert_eq "$pid $pid" "$pgid $sid" "the daemon leads its own session"
+	assert_grep "^pidone: grace: sending TERM to $pid \(grace_rec\)$" err "trace names the daemon"
+}
+
+# A process in the command's group got the forwarded SIGTERM already: the
+# grace period does not send it a second one (a second SIGTERM makes many
+# programs, Go's signal.NotifyContext idiom among them, skip their clean
+# shutdown). Its log counts the SIGTERMs it received.
+test_stop_sends_no_second_term_to_the_group() {
+	need_root
+	start_pid1 -v -- sh -c "$REC member.log & exec $REC -n 1 cmd.log"
+	ready cmd.log member.log
+	kill -TERM "$p1"
+	wait "$ns"
+	assert_eq 0 $? "exit status"
+	complete member.log 1
+	assert_grep '^pidone: grace: already sent TERM to [0-9]+ \(grace_rec\)$' err "trace"
+}
+
+# A second SIGTERM or SIGINT during the grace period does not cut it short.
+test_second_term_does_not_cut_grace() {
+	need_root
+	start_pid1 -v -- sh -c "setsid -f $REC -t 40 daemon.log; exec $REC -n 0 cmd.log"
+	ready cmd.log daemon.log
+	kill -TERM "$p1"
+	for _ in $(seq 1 100); do
+		grep -q '^term' daemon.log && break
+		sleep 0.02
+	done
+	kill -TERM "$p1"; kill -INT "$p1"
+	wait "$ns"
+	assert_eq 0 $? "exit status"
+	complete daemon.log
+	assert_grep '^pidone: grace: (TERM|INT) from pid [0-9]+: ignored$' err "trace"
+}
+
+# As a subreaper (not PID 1), only pidone's own descendants are signalled,
+# a daemon among them; a sibling process outside its tree is left alone.
+test_subreaper_signals_only_its_descendants() {
+	"$REC" sibling.log &
+	local sib=$!
+	trap "kill -9 $sib 2>/dev/null" EXIT
+	ready sibling.log
+	"$PIDONE" -v -- sh -c "$REC child.log & setsid -f $REC daemon.log; until grep -q ready child.log 2>/dev/null && grep -q ready daemon.log 2>/dev/null; do sleep 0.01; done; exit 0" 2>err
+	assert_eq 0 $? "exit status"
+	complete child.log
+	complete daemon.log
+	assert_eq 0 "$(count '^term' sibling.log)" "SIGTERMs the sibling received"
+	kill -0 "$sib" || fail "the sibling is gone"
+	assert_no_grep "sending TERM to $sib " err "trace"
+}
+
+# --wait-all (and PIDONE_WAIT_ALL=1): pidone stays until the daemon the
+# command left has finished by itself, then exits with the command's
+# status. Without it the daemon is told to stop instead.
+test_wait_all_waits_for_the_rest() {
+	need_root
+	local cmd="setsid -f $REC -l 500 late.log; until grep -q ready late.log 2>/dev/null; do sleep 0.01; done; exit 3"
+	pid1 -W -- sh -c "$cmd"
+	assert_eq 3 $? "-W: exit status"
+	assert_eq "0 1" "$(count '^term$' late.log) $(count '^done$' late.log)" "-W: SIGTERMs, finished"
+	rm late.log
+	PIDONE_WAIT_ALL=1 pid1 -- sh -c "$cmd"
+	assert_eq 3 $? "PIDONE_WAIT_ALL=1: exit status"
+	assert_eq "0 1" "$(count '^term$' late.log) $(count '^done$' late.log)" "PIDONE_WAIT_ALL=1: SIGTERMs, finished"
+	rm late.log
+	pid1 -- sh -c "$cmd"
+	assert_eq 3 $? "without -W: exit status"
+	assert_eq 1 "$(count '^term$' late.log)" "without -W: SIGTERMs"
+}
+
+# --wait-all, then SIGTERM once the command is gone: the rest gets the
+# grace period, and pidone exits with the command's status.
+test_wait_all_then_term() {
+	need_root
+	start_pid1 -W -- sh -c "setsid -f $REC long.log; until grep -q ready long.log 2>/dev/null; do sleep 0.01; done; exit 3"
+	ready long.log
+	for _ in $(seq 1 200); do
+		[ "$(ps --ppid "$p1" -o comm= | tr '\n' ' ')" = "grace_rec " ] && break
+		sleep 0.05
+	done
+	kill -TERM "$p1"
+	wait "$ns"
+	assert_eq 3 $? "exit status"
+	complete long.log
+}
