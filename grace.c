@@ -18,8 +18,9 @@
 struct sweep {
 	int sig;
 	int pid1;
-	int send;	/* 0 when one kill(-1) has sent it already */
+	int send;	/* 0 when one kill(-1) sends it after the walk */
 	pid_t had;	/* a process group that was sent this signal already */
+	int stopped;	/* how many stopped processes the walk saw */
 };
 
 /*
@@ -43,8 +44,9 @@ sweep_one(const struct pinfo *p, void *arg)
 	    "sending", sig_name(s->sig, name), (int)p->pid, p->comm);
 	if (s->send && !had)
 		kill(p->pid, s->sig);
-	if (s->sig == SIGTERM && p->state == 'T')
+	if (p->state == 'T' && s->sig == SIGTERM && s->send)
 		kill(p->pid, SIGCONT);
+	s->stopped += p->state == 'T';
 	return 0;
 }
 
@@ -65,20 +67,23 @@ proc_ours(void)
  * command's forwarding already gave this signal: a second SIGTERM makes
  * many programs skip their clean shutdown). As PID 1 without such a group,
  * or without a /proc of its own, one kill(-1) reaches every process, even
- * those a walk would miss; the walk then only names them.
+ * those a walk would miss; the walk before it only names them, and if it
+ * saw a stopped process, SIGCONT follows for all, as systemd does.
  */
 static void
 sweep(int pid1, int sig, pid_t had)
 {
 	int ours = proc_ours();
-	struct sweep s = { sig, pid1, 1, had };
+	struct sweep s = { sig, pid1, 1, had, 0 };
 
-	if (pid1 && (had == 0 || sig == SIGKILL || !ours)) {
-		kill(-1, sig);
-		s.send = 0;
-	}
+	s.send = !(pid1 && (had == 0 || sig == SIGKILL || !ours));
 	if (ours)
 		proc_each(sweep_one, &s);
+	if (!s.send) {
+		kill(-1, sig);
+		if (sig == SIGTERM && s.stopped > 0)
+			kill(-1, SIGCONT);
+	}
 }
 
 /*

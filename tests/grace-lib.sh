@@ -1,0 +1,41 @@
+# Shell helpers for grace.sh and pause.sh, around the grace_rec helper,
+# which logs "ready PID PGID SID", then "term" for each SIGTERM, then the
+# records it writes before it exits ("record K", then "done").
+
+REC=$HELPERS/grace_rec
+
+# ready LOG...: wait until each LOG says its process is ready for SIGTERM.
+ready() {
+	local f
+	for f; do
+		for _ in $(seq 1 200); do
+			grep -q '^ready' "$f" 2>/dev/null && break
+			sleep 0.05
+		done
+		grep -q '^ready' "$f" 2>/dev/null || fail "$f: its process never got ready"
+	done
+}
+
+# count PATTERN LOG: how many lines of LOG match PATTERN.
+count() { grep -Ec -- "$1" "$2" 2>/dev/null; }
+
+# complete LOG [TERMS]: LOG holds TERMS "term" lines (default 1), all 20
+# records and "done": the process was told to stop and had time to finish.
+complete() {
+	assert_eq "${2:-1}" "$(count '^term$' "$1")" "$1: SIGTERMs received"
+	assert_eq 20 "$(count '^record ' "$1")" "$1: records written"
+	assert_eq 1 "$(count '^done$' "$1")" "$1: finished"
+}
+
+# start_pid1 ARG...: pidone as PID 1 in the background, stderr to err;
+# sets ns (the unshare process) and p1 (pidone's PID on the host).
+start_pid1() {
+	unshare --pid --fork --mount-proc "$PIDONE" "$@" 2>err &
+	ns=$!
+	for _ in $(seq 1 200); do
+		p1=$(cat "/proc/$ns/task/$ns/children" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$p1" ] && return 0
+		sleep 0.05
+	done
+	fail "pidone did not start"
+}
