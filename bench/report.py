@@ -369,9 +369,9 @@ def main():
                               ("%.3f" % v if isinstance(v, float) else str(v))
                               for v in vals) + "\n")
     m = meta
-    print("pidone benchmark, %s; %s CPUs (%s), Linux %s; load %s -> %s" %
-          (m["date"], m["nproc"], m["cpu"], m["kernel"], m["load_before"],
-           m["load_after"]))
+    print("pidone %s benchmark, %s; %s CPUs (%s), Linux %s; load %s -> %s" %
+          (m.get("rev", "?"), m["date"], m["nproc"], m["cpu"], m["kernel"],
+           m["load_before"], m["load_after"]))
     print("startup: median of %d paired rounds; reap: N=%d orphans, median of"
           " %d rounds piled, %d made; signals: %d per target; idle: %d s\n" %
           (m["startup_rounds"], m["reap_n"], m["reap_rounds"],
