@@ -132,7 +132,7 @@ test_subreaper_signals_only_its_descendants() {
 # status. Without it the daemon is told to stop instead.
 test_wait_all_waits_for_the_rest() {
 	need_root
-	local cmd="setsid -f $REC -l 500 late.log; until grep -q ready late.log 2>/dev/null; do sleep 0.01; done; exit 3"
+	local cmd="setsid -f $REC -l 1500 late.log; until grep -q ready late.log 2>/dev/null; do sleep 0.01; done; exit 3"
 	pid1 -W -- sh -c "$cmd"
 	assert_eq 3 $? "-W: exit status"
 	assert_eq "0 1" "$(count '^term$' late.log) $(count '^done$' late.log)" "-W: SIGTERMs, finished"
@@ -166,7 +166,7 @@ test_wait_all_then_term() {
 # SIGCONT after the SIGTERM, and it finishes. As PID 1 and as a subreaper.
 test_stopped_process_is_continued() {
 	need_root
-	local cmd="$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; kill -STOP \$!; exit 0"
+	local cmd="$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; kill -STOP \$!; until grep -q '^State:.*T' /proc/\$!/status; do sleep 0.01; done; exit 0"
 	pid1 -- sh -c "$cmd"
 	assert_eq 0 $? "PID 1: exit status"
 	complete rec.log

@@ -19,7 +19,7 @@ test_pause_reaps_orphans_and_exits_0_on_term() {
 	need_root
 	need_cmd nsenter
 	start_pid1 -P
-	in_ns "$REC -l 300 o1.log & $REC -l 300 o2.log & for i in \$(seq 1 20); do sleep 0.2 & done"
+	in_ns "$REC -l 1000 o1.log & $REC -l 1000 o2.log & for i in \$(seq 1 20); do sleep 0.2 & done"
 	ready o1.log o2.log
 	[ "$(children "$p1" | grep -o grace_rec | wc -l)" = 2 ] || fail "orphans not adopted: $(children "$p1")"
 	for _ in $(seq 1 100); do
@@ -102,9 +102,9 @@ test_pause_in_podman_pod() {
 	podman pod start "$name" >/dev/null || fail "podman pod start"
 	podman run --rm --pod "$name" --network=none --entrypoint /bin/sh "localhost/$name:latest" -c '
 		echo "pid1 $(cat /proc/1/comm) $(tr "\0" " " < /proc/1/cmdline)"
-		for i in 1 2 3; do (sleep 1 &); done
+		for i in 1 2 3; do (sleep 2 &); done
 		sleep 0.3; echo BEFORE; ps -o pid,ppid,stat,comm
-		sleep 2; echo AFTER; ps -o pid,ppid,stat,comm' >out 2>&1
+		sleep 3; echo AFTER; ps -o pid,ppid,stat,comm' >out 2>&1
 	assert_eq 0 $? "podman run"
 	assert_grep '^pid1 pidone /sbin/pidone -P $' out "PID 1 in the pod"
 	assert_eq 3 "$(sed -n '/^BEFORE/,/^AFTER/p' out | awk '$2 == 1 && $4 == "sleep"' | wc -l)" "orphans adopted by PID 1"
