@@ -2,6 +2,7 @@
  * grace.c: the end of a run. When the command is gone, whatever else is
  * left gets SIGTERM and a grace period to finish, then SIGKILL, so that
  * helpers and daemons are not killed mid-write by the kernel's tear-down.
+ * The raw system calls here cost fewer bytes than libc's wrappers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,12 +94,11 @@ sweep(int pid1, int sig, pid_t had)
  * subreaper's descendants all have a child of pidone among their
  * ancestors, since orphans are reparented to it.
  */
-int
+static int
 others_left(int pid1)
 {
 	siginfo_t si;
 
-	/* The raw calls here and below: libc's wrappers cost more bytes. */
 	if (syscall(SYS_waitid, P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT,
 	    NULL) == 0)
 		return 2;

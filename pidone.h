@@ -77,7 +77,6 @@ void proc_status(pid_t pid, const char *key, char *buf, size_t size);
 int inspect_main(const struct opts *o);
 
 /* grace.c */
-int others_left(int pid1);
 void shutdown_others(const struct opts *o, int pid1, pid_t had);
 
 #endif
