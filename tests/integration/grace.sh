@@ -175,3 +175,27 @@ test_stopped_process_is_continued() {
 	assert_eq 0 $? "subreaper: exit status"
 	complete rec.log
 }
+
+# The real docker stop: podman stop on a container whose init is pidone
+# (podman run --init --init-path), running a command and a setsid daemon.
+# Both finish their records before the container ends, and the container's
+# exit status is the command's.
+test_podman_stop_command_and_daemon_finish() {
+	need_root
+	need_cmd podman runc
+	"$TESTS/mkrootfs.sh" rootfs >mk.log 2>&1
+	case $? in 0) ;; 77) skip "$(cut -c7- mk.log)" ;; *) cat mk.log; fail "mkrootfs" ;; esac
+	[ -x rootfs/usr/bin/grace_rec ] || fail "grace_rec not built (make tests/helpers/grace_rec)"
+	local name=pidone-stop-$$
+	trap "podman --cgroup-manager=cgroupfs rm -f $name >/dev/null 2>&1" EXIT
+	podman --cgroup-manager=cgroupfs run -d --name "$name" --network=none \
+		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 --runtime=runc \
+		--init --init-path "$PIDONE" --rootfs "$PWD/rootfs" \
+		sh -c 'setsid grace_rec /tmp/daemon.log & exec grace_rec -x 3 /tmp/cmd.log' >/dev/null ||
+		fail "podman run"
+	ready rootfs/tmp/cmd.log rootfs/tmp/daemon.log
+	podman --cgroup-manager=cgroupfs stop -t 10 "$name" >/dev/null || fail "podman stop"
+	complete rootfs/tmp/cmd.log
+	complete rootfs/tmp/daemon.log
+	assert_eq 3 "$(podman --cgroup-manager=cgroupfs inspect "$name" --format '{{.State.ExitCode}}')" "container exit status"
+}
