@@ -40,6 +40,11 @@ struct opts {
 	char **argv;		/* the command, NULL-terminated */
 };
 
+/*
+ * Docker and podman stop a container with SIGTERM, then SIGKILL after 10 s:
+ * 3 s for the rest leaves the command 7 s of its own shutdown. The period
+ * ends as soon as nothing is left, so it costs only what the rest needs.
+ */
 #define GRACE_DEFAULT_MS 3000L
 
 /* init.c */
