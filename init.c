@@ -286,6 +286,13 @@ env(char **envp, const char *name)
 	return NULL;
 }
 
+/* A boolean variable: on unless empty or 0. */
+static int
+on(const char *v)
+{
+	return *v != '\0' && strcmp(v, "0") != 0;
+}
+
 /*
  * Settings from the environment, with the meaning tini and dumb-init give
  * their variables, then pidone's own. The command line overrides them all.
@@ -296,15 +303,17 @@ opts_env(struct opts *o, char **envp)
 	const char *v;
 	long n;
 
-	if ((v = env(envp, "TINI_SUBREAPER")) != NULL ||
-	    (v = env(envp, "PIDONE_SUBREAPER")) != NULL)
+	/* tini's variables count when set at all; pidone's are 1 or 0. */
+	if (env(envp, "TINI_SUBREAPER") != NULL)
 		o->subreaper = 1;
+	if ((v = env(envp, "PIDONE_SUBREAPER")) != NULL)
+		o->subreaper = on(v);
 	if (env(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
 		o->single = 0;
 	if ((v = env(envp, "DUMB_INIT_SETSID")) != NULL && strcmp(v, "0") == 0)
 		o->single = 1;
 	if ((v = env(envp, "PIDONE_SINGLE_CHILD")) != NULL)
-		o->single = strcmp(v, "0") != 0 && *v != '\0';
+		o->single = on(v);
 	/* tini's levels: 1 (its default) warns, 2 informs, 3 debugs. */
 	if ((v = env(envp, "TINI_VERBOSITY")) != NULL) {
 		if ((n = parse_code(v)) < 0)
@@ -322,7 +331,7 @@ opts_env(struct opts *o, char **envp)
 		o->grace_ms = n;
 	}
 	if ((v = env(envp, "PIDONE_WAIT_ALL")) != NULL)
-		o->wait_all = strcmp(v, "0") != 0 && *v != '\0';
+		o->wait_all = on(v);
 	return 0;
 }
 
@@ -549,7 +558,7 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	 */
 	pid = vfork();
 	if (pid < 0) {
-		say(2, "pidone: fork: %s", strerror(errno));
+		say(2, "pidone: fork: %s", errstr(errno));
 		return -1;
 	}
 	if (pid == 0) {
@@ -601,7 +610,7 @@ main(int argc, char **argv, char **envp)
 	case MODE_LICENSE: return print(license);
 	case MODE_INSPECT: return inspect_main(&o);
 	case MODE_EXEC:
-		sigprocmask(SIG_SETMASK, NULL, &mask);
+		sig_current(&mask);
 		return exec_helper(&o, &mask);
 	default: break;
 	}
@@ -612,13 +621,13 @@ main(int argc, char **argv, char **envp)
 	if (!r.pid1 || o.subreaper) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 			say(2, "pidone: cannot become a subreaper: %s",
-			    strerror(errno));
+			    errstr(errno));
 		else if (!r.pid1)
 			note(1, "pidone: not PID 1: became a child subreaper");
 	}
 	if (o.pdeath != 0 && prctl(PR_SET_PDEATHSIG, o.pdeath) < 0)
 		say(2, "pidone: cannot set the parent-death signal: %s",
-		    strerror(errno));
+		    errstr(errno));
 	if (o.mode == MODE_INIT && spawn(&o, &r, &mask) < 0)
 		return EXIT_SYSTEM;
 

@@ -221,6 +221,14 @@ sig_block_all(sigset_t *saved)
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, saved, NSIG / 8);
 }
 
+/* The current mask, all of it (see sig_block_all), for the exec helper. */
+void
+sig_current(sigset_t *mask)
+{
+	sigemptyset(mask);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, mask, NSIG / 8);
+}
+
 /*
  * Wait for the next signal, with no timeout when timeout_ms < 0, so that an
  * idle pidone is never woken. Returns the signal, or 0 on timeout.

@@ -12,6 +12,7 @@ int parse_rewrite(const char *s, int *from, int *to);
 const char *sig_how(const siginfo_t *si);
 
 void sig_block_all(sigset_t *saved);
+void sig_current(sigset_t *mask);
 int sig_wait(siginfo_t *si, long timeout_ms);
 int sig_forward(const struct opts *o, int sig, pid_t target);
 

@@ -240,6 +240,9 @@ START_TEST(environment)
 	ck_assert_int_eq(env("PIDONE_SUBREAPER=1", NULL), 0);
 	ck_assert_int_eq(o.subreaper, 1);
 	opts_init(&o);
+	ck_assert_int_eq(env("PIDONE_SUBREAPER=0", NULL), 0);
+	ck_assert_int_eq(o.subreaper, 0);
+	opts_init(&o);
 	ck_assert_int_eq(env("TINI_SUBREAPERX=1", "XTINI_SUBREAPER=1",
 	    "TINI_SUBREAPE=1", "PATH=/bin", NULL), 0);
 	ck_assert_int_eq(o.subreaper, 0);
