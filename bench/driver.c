@@ -2,7 +2,7 @@
  * driver.c: starts each init as PID 1 of a fresh PID and mount namespace
  * (what `unshare --pid --fork --mount-proc` does: private mounts, a new
  * /proc) or as a plain child, and times it with CLOCK_MONOTONIC. Targets are
- * interleaved round by round, in an order rotated every round, so that
+ * interleaved round by round, in an order shuffled every round, so that
  * machine noise hits them alike. Raw results go to stdout as TSV; bench/
  * report.py turns them into medians and ratios.
  *
@@ -62,6 +62,32 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * The order of the targets in round r: a fresh shuffle every round (seeded
+ * by r, so a run can be repeated), so that no target always follows the
+ * same one and inherits what its run left behind.
+ */
+static struct target *
+nth(int r, int i)
+{
+	static int order[MAXT], round = -1000000;
+	unsigned int seed = (unsigned int)r * 2654435761u + 1;
+	int j, k, tmp;
+
+	if (r != round) {
+		round = r;
+		for (j = 0; j < nt; j++)
+			order[j] = j;
+		for (j = nt - 1; j > 0; j--) {
+			k = (int)(rand_r(&seed) % (unsigned int)(j + 1));
+			tmp = order[j];
+			order[j] = order[k];
+			order[k] = tmp;
+		}
+	}
+	return &tg[order[i]];
 }
 
 /* Read the SPEC file into tg[]. */
@@ -209,8 +235,8 @@ stop_helper(struct target *t)
 }
 
 /*
- * INIT CMD and CMD alone ("direct") in each set-up, round after round, the
- * order rotated by one each round; five rounds of warm-up first.
+ * INIT CMD and CMD alone ("direct") in each set-up, round after round, in
+ * a shuffled order; five rounds of warm-up first.
  */
 static int
 cmd_startup(int rounds, char **cmd)
@@ -219,7 +245,7 @@ cmd_startup(int rounds, char **cmd)
 
 	for (r = -5; r < rounds; r++) {
 		for (i = 0; i < nt; i++) {
-			struct target *t = &tg[(i + r + nt * 8) % nt];
+			struct target *t = nth(r, i);
 			long long t0, t1;
 			pid_t pid;
 			int st;
@@ -380,7 +406,7 @@ reap_one(struct target *t, const char *helper, long n, int piled,
 	return 0;
 }
 
-/* Reap runs, one per target per round, the order rotated each round. */
+/* Reap runs, one per target per round, in a shuffled order. */
 static int
 cmd_reap(const char *helper, int rounds, long n, const char *mode,
     const char *batch)
@@ -389,7 +415,7 @@ cmd_reap(const char *helper, int rounds, long n, const char *mode,
 
 	for (r = 0; r < rounds; r++)
 		for (i = 0; i < nt; i++)
-			reap_one(&tg[(i + r) % nt], helper, n,
+			reap_one(nth(r, i), helper, n,
 			    strcmp(mode, "piled") == 0, batch, r);
 	return 0;
 }
@@ -422,7 +448,7 @@ cmd_signal(const char *helper, int count, int cpu)
 			return 1;
 	for (r = -200; r < count; r++) {
 		for (i = 0; i < nt; i++) {
-			struct target *t = &tg[(i + r + nt * 1000) % nt];
+			struct target *t = nth(r, i);
 			long long t0, t1;
 
 			t0 = now_ns();
