@@ -6,11 +6,12 @@ DESTDIR =
 
 # musl-gcc gives the smallest static binary; static glibc is the fallback.
 CC = $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
-CFLAGS = -std=c99 -D_GNU_SOURCE -Os -Wall -Wextra -Wshadow \
+CFLAGS = -std=c99 -D_GNU_SOURCE -Os -fno-pie -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-stack-protector -DVERSION=\"$(VERSION)\"
-LDFLAGS = -static -s -Wl,--gc-sections -Wl,--build-id=none \
-	-Wl,-z,norelro -Wl,-z,noseparate-code
+LDFLAGS = -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,norelro -Wl,-z,noseparate-code \
+	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=4096
 ifeq ($(CI),true)
 CFLAGS += -Werror
 endif

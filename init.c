@@ -29,6 +29,7 @@ struct run {
 	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
 };
 
+/* The man page's SYNOPSIS, and every option by name; pidone(1) says more. */
 static const char usage[] =
 "usage: pidone [-cgsvwW] [-p SIG] [-e CODE] [-r FROM:TO] [-G DURATION]\n"
 "              [--] COMMAND [ARG...]\n"
@@ -36,24 +37,10 @@ static const char usage[] =
 "       pidone -x [-v] [--setsid | --setpgid] [--] COMMAND [ARG...]\n"
 "       pidone -i [--format=text|tsv]\n"
 "       pidone -h | -V | -l\n"
-"\n"
-"  -c, --single-child     forward signals to the command's PID only\n"
-"  -g, --process-group    forward signals to its process group (default)\n"
-"  -s, --subreaper        be a child subreaper (automatic when not PID 1)\n"
-"  -p, --pdeath-signal=SIG  signal pidone gets when its parent dies\n"
-"  -e, --expect=CODE      exit 0 when the command's status is CODE\n"
-"  -r, --rewrite=FROM:TO  deliver TO instead of FROM; TO 0 drops FROM\n"
-"  -G, --grace=DURATION   after the command, TERM the rest and wait this\n"
-"                         long before KILL (default 3s; 0 disables)\n"
-"  -W, --wait-all         after the command, wait for every child\n"
-"  -P, --pause            no command: reap, and exit 0 on TERM or INT\n"
-"  -x, --exec             exec helper: fresh process group, then exec\n"
-"      --setsid, --setpgid  force the exec helper's choice\n"
-"  -i, --inspect          show this namespace's processes and findings\n"
-"      --format=FMT       inspect output: text (default) or tsv\n"
-"  -v, --verbose          trace signals and reaping on stderr; repeat\n"
-"  -w, --warn-reap        report each orphan reaped\n"
-"  -h, --help    -V, --version    -l, --license\n";
+"-c --single-child  -g --process-group  -s --subreaper  -p --pdeath-signal\n"
+"-e --expect  -r --rewrite  -G --grace (3s)  -W --wait-all  -P --pause\n"
+"-x --exec  -i --inspect  -v --verbose  -w --warn-reap  -h --help\n"
+"-V --version  -l --license                           See pidone(1).\n";
 
 static const char license[] =
 "MIT License\n"
