@@ -27,14 +27,24 @@ complete() {
 	assert_eq 1 "$(count '^done$' "$1")" "$1: finished"
 }
 
+# end_pid1: kill a pidone start_pid1 left running (the test failed), if
+# that PID is still it: a child of its unshare.
+end_pid1() {
+	[ -n "${p1:-}" ] && grep -Eq "^PPid:[[:space:]]+$ns\$" "/proc/$p1/status" 2>/dev/null &&
+		kill -KILL "$p1"
+	return 0
+}
+
 # start_pid1 ARG...: pidone as PID 1 in the background, stderr to err;
-# sets ns (the unshare process) and p1 (pidone's PID on the host).
+# sets ns (the unshare process) and p1 (pidone's PID on the host), and
+# kills that pidone, and so its namespace, when the test ends.
 start_pid1() {
+	end_pid1
 	unshare --pid --fork --mount-proc "$PIDONE" "$@" 2>err &
 	ns=$!
 	for _ in $(seq 1 200); do
 		p1=$(cat "/proc/$ns/task/$ns/children" 2>/dev/null | cut -d' ' -f1)
-		[ -n "$p1" ] && return 0
+		[ -n "$p1" ] && trap end_pid1 EXIT && return 0
 		sleep 0.05
 	done
 	fail "pidone did not start"
