@@ -51,18 +51,6 @@ sweep_one(const struct pinfo *p, void *arg)
 	return 0;
 }
 
-/* True when /proc is this PID namespace's own, so its PIDs are ours. */
-static int
-proc_ours(void)
-{
-	char link[16], pid[16];
-	long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self", link,
-	    sizeof(link) - 1);
-
-	fmt(pid, sizeof(pid), "%d", (int)getpid());
-	return n > 0 && (link[n] = '\0', strcmp(link, pid) == 0);
-}
-
 /*
  * Send sig to everything left, but to no process of group had (a group the
  * command's forwarding already gave this signal: a second SIGTERM makes
@@ -74,7 +62,7 @@ proc_ours(void)
 static void
 sweep(int pid1, int sig, pid_t had)
 {
-	int ours = proc_ours();
+	int ours = proc_ours() > 0;
 	struct sweep s = { sig, pid1, 1, had, 0 };
 
 	s.send = !(pid1 && (had == 0 || sig == SIGKILL || !ours));

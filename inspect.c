@@ -384,20 +384,14 @@ int
 inspect_main(const struct opts *o)
 {
 	struct view v;
-	char self[24], want[24];
-	ssize_t len;
+	int ours;
 
 	memset(&v, 0, sizeof(v));
 	v.tsv = o->tsv;
 	v.self = getpid();
-	if ((len = readlink("/proc/self", self, sizeof(self) - 1)) < 0) {
-		say(2, "pidone: /proc/self: %s", errstr(errno));
-		return EXIT_SYSTEM;
-	}
-	self[len] = '\0';
-	fmt(want, sizeof(want), "%d", (int)v.self);
-	if (strcmp(self, want) != 0) {
-		say(2, "pidone: /proc: %s", "belongs to another PID namespace");
+	if ((ours = proc_ours()) <= 0) {
+		say(2, ours < 0 ? "pidone: /proc/self: %s" : "pidone: /proc: %s",
+		    ours < 0 ? errstr(errno) : "belongs to another PID namespace");
 		return EXIT_SYSTEM;
 	}
 	if (proc_each(collect, &v) < 0) {

@@ -74,6 +74,7 @@ struct pinfo {
 int proc_stat(pid_t pid, struct pinfo *p);
 int proc_each(int (*fn)(const struct pinfo *, void *), void *arg);
 int proc_descends(pid_t pid, pid_t ancestor);
+int proc_ours(void);
 int proc_masks(pid_t pid, unsigned long long m[3]);
 void proc_cmdline(pid_t pid, char *buf, size_t size);
 void proc_status(pid_t pid, const char *key, char *buf, size_t size);

@@ -217,3 +217,22 @@ proc_descends(pid_t pid, pid_t ancestor)
 	}
 	return 0;
 }
+
+/*
+ * Whether /proc is this PID namespace's own, so that its PIDs are ours:
+ * 1 if so, 0 if it belongs to another namespace, -1 (errno set) if
+ * /proc/self cannot be read. /proc/self names this process's PID there.
+ */
+int
+proc_ours(void)
+{
+	char link[16], pid[16];
+	long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self", link,
+	    sizeof(link) - 1);
+
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	fmt(pid, sizeof(pid), "%d", (int)getpid());
+	return strcmp(link, pid) == 0;
+}
