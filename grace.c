@@ -41,7 +41,7 @@ sweep_one(const struct pinfo *p, void *arg)
 	    (!s->pid1 && !proc_descends(p->pid, getpid())))
 		return 0;
 	had = s->send && s->had != 0 && p->pgid == s->had;
-	note(1, "pidone: grace: %s %s to %d (%s)", had ? "already sent" :
+	note(1, "grace: %s %s to %d (%s)", had ? "already sent" :
 	    "sending", sig_name(s->sig, name), (int)p->pid, p->comm);
 	if (s->send && !had)
 		kill(p->pid, s->sig);
@@ -103,7 +103,7 @@ reap_rest(void)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0 ||
 	    (pid < 0 && errno == EINTR))
 		if (pid > 0)
-			note(1, "pidone: grace: reaped %d", (int)pid);
+			note(1, "grace: reaped %d", (int)pid);
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -142,7 +142,7 @@ wait_gone(int pid1, long deadline)
 		sig = sig_wait(&si, kind == 1 && left > 10 ? 10 : left);
 		if (sig <= 0 || sig == SIGCHLD)
 			continue;
-		note(1, "pidone: grace: %s from pid %d: ignored",
+		note(1, "grace: %s from pid %d: ignored",
 		    sig_name(sig, name), (int)si.si_pid);
 	}
 }
@@ -161,14 +161,14 @@ shutdown_others(const struct opts *o, int pid1, pid_t had)
 	if (o->grace_ms <= 0 || !others_left(pid1))
 		return;
 	start = now_ms();
-	note(1, "pidone: grace: %ld ms for the processes left", o->grace_ms);
+	note(1, "grace: %ld ms for the processes left", o->grace_ms);
 	sweep(pid1, SIGTERM, had);
 	if (wait_gone(pid1, start + o->grace_ms)) {
-		note(1, "pidone: grace: all gone after %ld ms",
+		note(1, "grace: all gone after %ld ms",
 		    now_ms() - start);
 		return;
 	}
-	say(2, "pidone: grace period of %ld ms over: sending KILL to what is "
+	warn("grace period of %ld ms over: sending KILL to what is "
 	    "left", o->grace_ms);
 	sweep(pid1, SIGKILL, 0);
 	wait_gone(pid1, now_ms() + 1000);

@@ -84,8 +84,8 @@ static const struct lopt {
 static int
 bad(const char *what, const char *value)
 {
-	say(2, value ? "pidone: %s: %s (see pidone --help)" :
-	    "pidone: %s (see pidone --help)", what, value);
+	warn(value ? "%s: %s (see pidone --help)" : "%s (see pidone --help)",
+	    what, value);
 	return EXIT_USAGE;
 }
 
@@ -399,22 +399,22 @@ stopped(const struct opts *o, struct run *r, int sig)
 
 	sig_name(sig, name);
 	if (sig == SIGSTOP || r->asked_stop) {
-		note(1, "pidone: command stopped by %s: left stopped", name);
+		note(1, "command stopped by %s: left stopped", name);
 		return;
 	}
 	if (!r->pid1 && r->tty) {
-		note(1, "pidone: command stopped by %s: stopping too", name);
+		note(1, "command stopped by %s: stopping too", name);
 		tty_give(getpgrp());
 		kill(getpid(), SIGSTOP);
 		tty_give(r->cmd);
 	} else if (sig != SIGTSTP && !r->tty) {
-		say(2, "pidone: command stopped by %s and pidone has no "
+		warn("command stopped by %s and pidone has no "
 		    "terminal to give it: left stopped", name);
 		return;
 	} else {
 		if (r->tty)
 			tty_give(r->cmd);
-		say(2, "pidone: command stopped by %s with nothing to resume "
+		warn("command stopped by %s with nothing to resume "
 		    "it: sending CONT", name);
 	}
 	kill(o->single ? r->cmd : -r->cmd, SIGCONT);
@@ -446,10 +446,10 @@ reap(const struct opts *o, struct run *r)
 		if (pid == r->cmd && !r->exited) {
 			r->status = st;
 			r->exited = 1;
-			note(1, "pidone: reaped %d (command): %s", (int)pid,
+			note(1, "reaped %d (command): %s", (int)pid,
 			    describe(st, how, sizeof(how)));
 		} else if (verbosity >= 1 || o->warn_reap)
-			say(2, "pidone: reaped %d (orphan): %s", (int)pid,
+			warn("reaped %d (orphan): %s", (int)pid,
 			    describe(st, how, sizeof(how)));
 	}
 }
@@ -464,12 +464,12 @@ trace_signal(const siginfo_t *si, const char *what, int to, pid_t target)
 		return;
 	sig_name(si->si_signo, name);
 	if (to > 0)
-		say(2, "pidone: signal %s(%d) from pid %d uid %u by %s: "
+		warn("signal %s(%d) from pid %d uid %u by %s: "
 		    "forwarded as %s(%d) to %d", name, si->si_signo,
 		    (int)si->si_pid, (unsigned)si->si_uid, sig_how(si),
 		    sig_name(to, toname), to, (int)target);
 	else
-		say(2, "pidone: signal %s(%d) from pid %d uid %u by %s: %s",
+		warn("signal %s(%d) from pid %d uid %u by %s: %s",
 		    name, si->si_signo, (int)si->si_pid, (unsigned)si->si_uid,
 		    sig_how(si), what);
 }
@@ -545,7 +545,7 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	 */
 	pid = vfork();
 	if (pid < 0) {
-		say(2, "pidone: fork: %s", errstr(errno));
+		warn("fork: %s", errstr(errno));
 		return -1;
 	}
 	if (pid == 0) {
@@ -556,17 +556,17 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	setpgid(pid, pid);
 	r->cmd = pid;
 	r->target = o->single ? pid : -pid;
-	note(1, "pidone: started %d: pgid %d sid %d foreground %d", (int)pid,
+	note(1, "started %d: pgid %d sid %d foreground %d", (int)pid,
 	    (int)getpgid(pid), (int)getsid(pid), r->tty ? (int)tcgetpgrp(0) : -1);
-	note(2, "pidone: pidone is pid %d pgid %d sid %d", (int)getpid(),
+	note(2, "pidone is pid %d pgid %d sid %d", (int)getpid(),
 	    (int)getpgrp(), (int)getsid(0));
 	if (r->tty)
-		note(2, "pidone: terminal: handed to group %d", (int)pid);
+		note(2, "terminal: handed to group %d", (int)pid);
 	else if (isatty(0))
-		note(2, "pidone: terminal: not ours, its foreground is group %d",
+		note(2, "terminal: not ours, its foreground is group %d",
 		    (int)tcgetpgrp(0));
 	else
-		note(2, "pidone: terminal: none");
+		note(2, "terminal: none");
 	return 0;
 }
 
@@ -607,13 +607,13 @@ main(int argc, char **argv, char **envp)
 	r.pid1 = getpid() == 1;
 	if (!r.pid1 || o.subreaper) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-			say(2, "pidone: cannot become a subreaper: %s",
+			warn("cannot become a subreaper: %s",
 			    errstr(errno));
 		else if (!r.pid1)
-			note(1, "pidone: not PID 1: became a child subreaper");
+			note(1, "not PID 1: became a child subreaper");
 	}
 	if (o.pdeath != 0 && prctl(PR_SET_PDEATHSIG, o.pdeath) < 0)
-		say(2, "pidone: cannot set the parent-death signal: %s",
+		warn("cannot set the parent-death signal: %s",
 		    errstr(errno));
 	if (o.mode == MODE_INIT && spawn(&o, &r, &mask) < 0)
 		return EXIT_SYSTEM;
@@ -625,13 +625,13 @@ main(int argc, char **argv, char **envp)
 	 * namespace (it reads 0): then the shell outside takes it back. */
 	if (r.tty && getpgrp() > 0) {
 		tty_give(getpgrp());
-		note(2, "pidone: terminal: taken back");
+		note(2, "terminal: taken back");
 	}
 	rc = r.cmd == 0 ? 0 : exit_code(&o, r.status);
 	if (r.cmd == 0)
-		note(1, "pidone: exiting 0: pause ended");
+		note(1, "exiting 0: pause ended");
 	else
-		note(1, "pidone: exiting %d: command %s%s", rc,
+		note(1, "exiting %d: command %s%s", rc,
 		    describe(r.status, how, sizeof(how)),
 		    rc == 0 && r.status != 0 ? ", expected (-e)" : "");
 	return rc;

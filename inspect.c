@@ -390,12 +390,12 @@ inspect_main(const struct opts *o)
 	v.tsv = o->tsv;
 	v.self = getpid();
 	if ((ours = proc_ours()) <= 0) {
-		say(2, ours < 0 ? "pidone: /proc/self: %s" : "pidone: /proc: %s",
+		warn(ours < 0 ? "/proc/self: %s" : "/proc: %s",
 		    ours < 0 ? errstr(errno) : "belongs to another PID namespace");
 		return EXIT_SYSTEM;
 	}
 	if (proc_each(collect, &v) < 0) {
-		say(2, "pidone: /proc: %s", errstr(errno));
+		warn("/proc: %s", errstr(errno));
 		return EXIT_SYSTEM;
 	}
 	v.group = command_group(&v);

@@ -134,23 +134,47 @@ fmt(char *buf, size_t size, const char *f, ...)
 }
 
 /*
- * Format one line and write it with a single write(2), so that lines from
- * pidone and from the command do not interleave mid-line. A newline is added.
+ * Format one line after prefix and write it with a single write(2), so that
+ * lines from pidone and from the command do not interleave mid-line.
  */
+static void
+vsay(int fd, const char *prefix, const char *f, va_list ap)
+{
+	char line[1024];
+	size_t n = strlen(prefix);
+	int len;
+
+	memcpy(line, prefix, n);
+	len = vfmt(line + n, sizeof(line) - 1 - n, f, ap);
+	n += (size_t)len < sizeof(line) - 2 - n ? (size_t)len :
+	    sizeof(line) - 2 - n;
+	line[n++] = '\n';
+	write_all(fd, line, n);
+}
+
+/* Write one formatted line to fd; a newline is added. */
 void
 say(int fd, const char *f, ...)
 {
-	char line[1024];
 	va_list ap;
-	int n;
 
 	va_start(ap, f);
-	n = vfmt(line, sizeof(line) - 1, f, ap);
+	vsay(fd, "", f, ap);
 	va_end(ap);
-	if (n > (int)sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	write_all(fd, line, (size_t)n);
+}
+
+/*
+ * Write one diagnostic line to stderr, after "pidone: ": the prefix every
+ * message has is stored once, not in each of them.
+ */
+void
+warn(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vsay(2, "pidone: ", f, ap);
+	va_end(ap);
 }
 
 /*

@@ -32,7 +32,7 @@ void
 tty_give(pid_t pgrp)
 {
 	if (tcsetpgrp(0, pgrp) < 0)
-		note(2, "pidone: cannot give the terminal to group %d: %s",
+		note(2, "cannot give the terminal to group %d: %s",
 		    (int)pgrp, errstr(errno));
 }
 
@@ -62,7 +62,7 @@ child_exec(char **argv, const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execvp(argv[0], argv);
 	e = errno;
-	say(2, "pidone: cannot run %s: %s", argv[0], errstr(e));
+	warn("cannot run %s: %s", argv[0], errstr(e));
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }
 
@@ -104,7 +104,7 @@ exec_report(const char *when, int tty)
 	else
 		fmt(term, sizeof(term), "terminal foreground %d",
 		    (int)tcgetpgrp(tty));
-	say(2, "pidone: exec: %s: pid %d pgid %d sid %d NSpgid %s NSsid %s, %s",
+	warn("exec: %s: pid %d pgid %d sid %d NSpgid %s NSsid %s, %s",
 	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0), nspgid, nssid,
 	    term);
 }
@@ -119,18 +119,18 @@ new_session(int forced)
 	pid_t pid = getpid();
 
 	if (getsid(0) == pid)
-		note(1, "pidone: exec: already a session leader: nothing to do");
+		note(1, "exec: already a session leader: nothing to do");
 	else if (getpgrp() == pid && forced)
-		say(2, "pidone: exec: cannot start a session: already a "
+		warn("exec: cannot start a session: already a "
 		    "process group leader");
 	else if (getpgrp() == pid)
-		note(1, "pidone: exec: already a process group leader: "
+		note(1, "exec: already a process group leader: "
 		    "nothing to do");
 	else if (setsid() < 0)
-		say(2, "pidone: exec: cannot start a session: %s",
+		warn("exec: cannot start a session: %s",
 		    errstr(errno));
 	else
-		note(1, "pidone: exec: started a new session");
+		note(1, "exec: started a new session");
 }
 
 /*
@@ -146,23 +146,23 @@ new_group(int tty)
 	sigset_t ttou;
 
 	if (getpgrp() == pid)
-		note(1, "pidone: exec: already a process group leader");
+		note(1, "exec: already a process group leader");
 	else if (setpgid(0, 0) < 0) {
-		say(2, "pidone: exec: cannot start a process group: %s",
+		warn("exec: cannot start a process group: %s",
 		    errstr(errno));
 		return;
 	} else
-		note(1, "pidone: exec: started a new process group");
+		note(1, "exec: started a new process group");
 	if (tty < 0 || tcgetpgrp(tty) == pid)
 		return;
 	sigemptyset(&ttou);
 	sigaddset(&ttou, SIGTTOU);
 	sigprocmask(SIG_BLOCK, &ttou, NULL);
 	if (tcsetpgrp(tty, pid) < 0)
-		say(2, "pidone: exec: cannot give the terminal to group %d: %s",
+		warn("exec: cannot give the terminal to group %d: %s",
 		    (int)pid, errstr(errno));
 	else
-		note(1, "pidone: exec: made it the terminal's foreground group");
+		note(1, "exec: made it the terminal's foreground group");
 }
 
 /*
@@ -184,7 +184,7 @@ exec_helper(const struct opts *o, const sigset_t *mask)
 	else if (o->exec_how == EXEC_SETPGID)
 		new_group(tty);
 	else if (getsid(0) == getpid())
-		note(1, "pidone: exec: already a session leader: nothing to do");
+		note(1, "exec: already a session leader: nothing to do");
 	else if (tty < 0)
 		new_session(0);
 	else

@@ -58,10 +58,11 @@ long parse_duration(const char *s);
 /* out.c: a few bytes of formatting over write(2), no stdio. */
 ssize_t write_all(int fd, const void *buf, size_t len);
 void say(int fd, const char *fmt, ...);
+void warn(const char *fmt, ...);
 const char *errstr(int e);
 int fmt(char *buf, size_t size, const char *fmt, ...);
 extern int verbosity;
-#define note(level, ...) do { if (verbosity >= (level)) say(2, __VA_ARGS__); } while (0)
+#define note(level, ...) do { if (verbosity >= (level)) warn(__VA_ARGS__); } while (0)
 
 /* proc.c: what /proc says of a process. */
 struct pinfo {

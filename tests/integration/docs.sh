@@ -19,11 +19,13 @@ for f in sorted(os.listdir(top)):
     if not f.endswith(".c"):
         continue
     src = open(os.path.join(top, f)).read()
-    found = [("say", m) for m in re.findall(r'\b(?:say|note)\(\s*[^,]+,\s*' + lit, src)]
+    found = [("say", m) for m in re.findall(r'\bsay\(\s*[^,]+,\s*' + lit, src)]
+    found += [("warn", m) for m in re.findall(r'\bwarn\(\s*(?:[^"]*\?\s*)?' + lit, src)]
+    found += [("warn", m) for m in re.findall(r'\bnote\(\s*\d\s*,\s*' + lit, src)]
     found += [("bad", m) for m in re.findall(r'\bbad\(\s*' + lit, src)]
     for kind, m in found:
         text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m))
-        if kind == "bad":
+        if kind in ("bad", "warn"):
             text = "pidone: " + text
         fixed = text.split("%")[0]
         # What --inspect prints to standard output is not a diagnostic.

@@ -118,12 +118,13 @@ START_TEST(say_lines)
 	close(2);
 	got = slurp(fds[0], &len);
 	/* The long line is cut to 1022 bytes and still ends in a newline. */
-	ck_assert_uint_eq(len, 18 + 1023 + 8);
+	ck_assert_uint_eq(len, 18 + 1023 + 16);
 	ck_assert(memcmp(got, "pidone: cannot: 3\n", 18) == 0);
 	ck_assert_int_eq(got[18], 'x');
 	ck_assert_int_eq(got[18 + 1021], 'x');
 	ck_assert_int_eq(got[18 + 1022], '\n');
-	ck_assert(memcmp(got + 18 + 1023, "shown 1\n", 8) == 0);
+	/* note() prefixes what it says with "pidone: ". */
+	ck_assert(memcmp(got + 18 + 1023, "pidone: shown 1\n", 16) == 0);
 	free(got);
 }
 END_TEST
