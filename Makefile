@@ -6,7 +6,9 @@ DESTDIR =
 
 # musl-gcc gives the smallest static binary; static glibc is the fallback.
 CC = $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
-CFLAGS = -std=c99 -D_GNU_SOURCE -Os -fno-pie -Wall -Wextra -Wshadow \
+# -Oz where the compiler has it (gcc 12+, clang), else -Os.
+OPT = $(shell $(CC) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
+CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fno-pie -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fno-stack-protector -DVERSION=\"$(VERSION)\"
 LDFLAGS = -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
@@ -15,6 +17,8 @@ LDFLAGS = -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
 ifeq ($(CI),true)
 CFLAGS += -Werror
 endif
+
+HOSTCC = cc
 
 # The tests link with the system compiler and Check.
 TEST_CC = gcc
@@ -33,8 +37,13 @@ DEPS = build-essential musl-tools check pkg-config file procps util-linux \
 
 all: pidone
 
-pidone: $(SRC) $(HDR) Makefile
+pidone: $(SRC) $(HDR) Makefile tools/sstrip
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
+	tools/sstrip $@
+
+# Drops the section headers a static binary never needs (tools/sstrip.c).
+tools/sstrip: tools/sstrip.c
+	$(HOSTCC) -O2 -Wall -Wextra -o $@ tools/sstrip.c
 
 tests/unit/check_pidone: $(SRC) $(HDR) $(UNIT) tests/unit/unit.h
 	$(TEST_CC) $(TEST_CFLAGS) -Dmain=pidone_main -o $@ $(SRC) $(UNIT) \
@@ -65,7 +74,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS)
 
 clean:
-	rm -f pidone tests/unit/check_pidone $(HELPERS)
+	rm -f pidone tools/sstrip tests/unit/check_pidone $(HELPERS)
 
 .PHONY: all check deps install uninstall clean
 

@@ -67,7 +67,7 @@ static const char license[] =
 
 /* Long and short options; a short code below 32 has no short form. */
 static const struct lopt {
-	const char *name;
+	char name[14];		/* in place: no pointers, no relocations */
 	char code;
 	char arg;
 } lopts[] = {

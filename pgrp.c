@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -50,6 +51,47 @@ child_isolate(int give_tty)
 }
 
 /*
+ * execvp, smaller than libc's: a name with a slash runs as it is, others
+ * are looked for in each directory of PATH (an empty entry is the current
+ * one). Returns the errno to report: EACCES if some candidate was found but
+ * not runnable, as POSIX asks, else the last error. Async-signal-safe: no
+ * heap, only execve.
+ */
+static int
+exec_path(char **argv)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	size_t len = strlen(argv[0]), n;
+	char buf[4096];
+	int e = ENOENT, eacces = 0;
+
+	if (len == 0)
+		return ENOENT;
+	if (strchr(argv[0], '/') != NULL) {
+		execve(argv[0], argv, environ);
+		return errno;
+	}
+	if (path == NULL)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (dir = path; ; dir = end + 1) {
+		end = strchr(dir, ':');
+		n = end ? (size_t)(end - dir) : strlen(dir);
+		if (n + len + 2 <= sizeof(buf)) {
+			memcpy(buf, dir, n);
+			buf[n] = '/';
+			memcpy(buf + n + (n > 0), argv[0], len + 1);
+			execve(buf, argv, environ);
+			e = errno;
+			eacces |= e == EACCES;
+			if (e != ENOENT && e != ENOTDIR && e != EACCES)
+				return e;
+		}
+		if (end == NULL)
+			return eacces ? EACCES : e;
+	}
+}
+
+/*
  * Restore the mask pidone was started with and run argv, never returning.
  * A failed exec is reported from here, where errno is known, and ends the
  * process with 127 (not found) or 126 (found, not runnable) as shells do.
@@ -60,8 +102,7 @@ child_exec(char **argv, const sigset_t *mask)
 	int e;
 
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	execvp(argv[0], argv);
-	e = errno;
+	e = exec_path(argv);
 	warn("cannot run %s: %s", argv[0], errstr(e));
 	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC);
 }
