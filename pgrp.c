@@ -115,7 +115,7 @@ child_exec(char **argv, const sigset_t *mask)
 static int
 ctty_open(void)
 {
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), i;
+	int fd = sys_open("/dev/tty", O_RDWR | O_NOCTTY), i;
 
 	if (fd >= 0 || errno == ENXIO)
 		return fd;

@@ -2,9 +2,12 @@
 #ifndef PIDONE_H
 #define PIDONE_H
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #define PIDONE_VERSION_DEFAULT "0.1.0"
 
@@ -63,6 +66,16 @@ const char *errstr(int e);
 int fmt(char *buf, size_t size, const char *fmt, ...);
 extern int verbosity;
 #define note(level, ...) do { if (verbosity >= (level)) warn(__VA_ARGS__); } while (0)
+
+/*
+ * open(2) with O_CLOEXEC, so the command never inherits what pidone opened,
+ * as the raw call: libc's wrapper, with its fallbacks, is larger.
+ */
+static inline int
+sys_open(const char *path, int flags)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC);
+}
 
 /* proc.c: what /proc says of a process. */
 struct pinfo {

@@ -31,25 +31,37 @@ field(char **p, long *v)
 	return 0;
 }
 
+/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length, or -1. */
+static ssize_t
+slurp(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[40];
+	ssize_t n;
+	int fd;
+
+	if (pid == 0)
+		fmt(path, sizeof(path), "/proc/self/%s", name);
+	else
+		fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if ((fd = sys_open(path, O_RDONLY)) < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
 /* Fill p from /proc/PID/stat. Returns 0, or -1 if the process is gone. */
 int
 proc_stat(pid_t pid, struct pinfo *p)
 {
-	char path[32], buf[512], *open_paren, *close_paren, *s;
+	char buf[512], *open_paren, *close_paren, *s;
 	long v[7];
-	ssize_t n;
 	size_t len;
-	int fd, i;
+	int i;
 
-	fmt(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (slurp(pid, "stat", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	open_paren = strchr(buf, '(');
 	close_paren = strrchr(buf, ')');
 	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
@@ -73,26 +85,6 @@ proc_stat(pid_t pid, struct pinfo *p)
 	p->flags = (unsigned long)v[5];
 	p->start = (unsigned long)v[6];
 	return 0;
-}
-
-/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length, or -1. */
-static ssize_t
-slurp(pid_t pid, const char *name, char *buf, size_t size)
-{
-	char path[40];
-	ssize_t n;
-	int fd;
-
-	if (pid == 0)
-		fmt(path, sizeof(path), "/proc/self/%s", name);
-	else
-		fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n;
 }
 
 /*
@@ -175,7 +167,7 @@ proc_each(int (*fn)(const struct pinfo *, void *), void *arg)
 	char buf[4096];
 	struct pinfo p;
 	long n, off;
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	int fd = sys_open("/proc", O_RDONLY | O_DIRECTORY), r = 0;
 
 	if (fd < 0)
 		return -1;
