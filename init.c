@@ -29,18 +29,14 @@ struct run {
 	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
 };
 
-/* The man page's SYNOPSIS, and every option by name; pidone(1) says more. */
+/* The man page's SYNOPSIS; help() adds every option by name. */
 static const char usage[] =
 "usage: pidone [-cgsvwW] [-p SIG] [-e CODE] [-r FROM:TO] [-G DURATION]\n"
 "              [--] COMMAND [ARG...]\n"
 "       pidone -P [-v] [-G DURATION]\n"
 "       pidone -x [-v] [--setsid | --setpgid] [--] COMMAND [ARG...]\n"
 "       pidone -i [--format=text|tsv]\n"
-"       pidone -h | -V | -l\n"
-"-c --single-child  -g --process-group  -s --subreaper  -p --pdeath-signal\n"
-"-e --expect  -r --rewrite  -G --grace (3s)  -W --wait-all  -P --pause\n"
-"-x --exec  -i --inspect  -v --verbose  -w --warn-reap  -h --help\n"
-"-V --version  -l --license                           See pidone(1).\n";
+"       pidone -h | -V | -l\n";
 
 static const char license[] =
 "MIT License\n"
@@ -262,7 +258,7 @@ opts_init(struct opts *o)
 }
 
 /* Value of name in envp, or NULL. */
-static const char *
+const char *
 env(char **envp, const char *name)
 {
 	size_t len = strlen(name);
@@ -458,20 +454,16 @@ reap(const struct opts *o, struct run *r)
 static void
 trace_signal(const siginfo_t *si, const char *what, int to, pid_t target)
 {
-	char name[16], toname[16];
+	char name[16], fwd[48];
 
 	if (verbosity < 1)
 		return;
-	sig_name(si->si_signo, name);
 	if (to > 0)
-		warn("signal %s(%d) from pid %d uid %u by %s: "
-		    "forwarded as %s(%d) to %d", name, si->si_signo,
-		    (int)si->si_pid, (unsigned)si->si_uid, sig_how(si),
-		    sig_name(to, toname), to, (int)target);
-	else
-		warn("signal %s(%d) from pid %d uid %u by %s: %s",
-		    name, si->si_signo, (int)si->si_pid, (unsigned)si->si_uid,
-		    sig_how(si), what);
+		fmt(fwd, sizeof(fwd), "forwarded as %s(%d) to %d",
+		    sig_name(to, name), to, (int)target);
+	warn("signal %s(%d) from pid %d uid %u by %s: %s",
+	    sig_name(si->si_signo, name), si->si_signo, (int)si->si_pid,
+	    (unsigned)si->si_uid, sig_how(si), to > 0 ? fwd : what);
 }
 
 /* Forward one received signal to the command, keeping track of stops. */
@@ -562,7 +554,7 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	    (int)getpgrp(), (int)getsid(0));
 	if (r->tty)
 		note(2, "terminal: handed to group %d", (int)pid);
-	else if (isatty(0))
+	else if (tcgetpgrp(0) >= 0)
 		note(2, "terminal: not ours, its foreground is group %d",
 		    (int)tcgetpgrp(0));
 	else
@@ -575,6 +567,21 @@ static int
 print(const char *s)
 {
 	return write_all(1, s, strlen(s)) < 0 ? EXIT_SYSTEM : 0;
+}
+
+/* --help: the synopsis, then every option from the table that parses them. */
+static int
+help(void)
+{
+	size_t i;
+
+	print(usage);
+	for (i = 0; i < sizeof(lopts) / sizeof(lopts[0]); i++)
+		if (lopts[i].code >= 32)
+			say(1, "  -%c, --%s", lopts[i].code, lopts[i].name);
+		else
+			say(1, "      --%s", lopts[i].name);
+	return print("pidone(1) says what each does.\n");
 }
 
 int
@@ -592,7 +599,7 @@ main(int argc, char **argv, char **envp)
 		return rc;
 	verbosity = o.verbose;
 	switch (o.mode) {
-	case MODE_HELP: return print(usage);
+	case MODE_HELP: return help();
 	case MODE_VERSION: return print("pidone " VERSION "\n");
 	case MODE_LICENSE: return print(license);
 	case MODE_INSPECT: return inspect_main(&o);

@@ -187,18 +187,15 @@ errstr(int e)
 {
 	static const char msgs[] =
 	    "\001Operation not permitted\0" "\002No such file or directory\0"
-	    "\003No such process\0" "\004Interrupted system call\0"
-	    "\006No such device or address\0"
-	    "\007Argument list too long\0" "\010Exec format error\0"
-	    "\011Bad file descriptor\0" "\012No child process\0"
-	    "\013Resource temporarily unavailable\0"
-	    "\014Out of memory\0" "\015Permission denied\0"
-	    "\024Not a directory\0" "\025Is a directory\0"
-	    "\026Invalid argument\0" "\027Too many open files in system\0"
-	    "\030No file descriptors available\0"
-	    "\031Not a tty\0" "\032Text file busy\0"
-	    "\044Filename too long\0" "\046Function not implemented\0"
-	    "\050Symbolic link loop\0" "\120Invalid shared library\0";
+	    "\003No such process\0" "\007Argument list too long\0"
+	    "\010Exec format error\0" "\012No child process\0"
+	    "\013Resource temporarily unavailable\0" "\014Out of memory\0"
+	    "\015Permission denied\0" "\024Not a directory\0"
+	    "\025Is a directory\0" "\026Invalid argument\0"
+	    "\027Too many open files in system\0"
+	    "\030No file descriptors available\0" "\031Not a tty\0"
+	    "\032Text file busy\0" "\044Filename too long\0"
+	    "\046Function not implemented\0" "\050Symbolic link loop\0";
 	static char unknown[24];
 	const char *s;
 

@@ -22,7 +22,8 @@
 int
 tty_owned(void)
 {
-	return isatty(0) && tcgetpgrp(0) == getpgrp();
+	/* tcgetpgrp fails (-1) where standard input is no terminal. */
+	return tcgetpgrp(0) == getpgrp();
 }
 
 /*
@@ -60,7 +61,7 @@ child_isolate(int give_tty)
 static int
 exec_path(char **argv)
 {
-	const char *path = getenv("PATH"), *dir, *end;
+	const char *path = env(environ, "PATH"), *dir, *end;
 	size_t len = strlen(argv[0]), n;
 	char buf[4096];
 	int e = ENOENT, eacces = 0;
@@ -120,7 +121,7 @@ ctty_open(void)
 	if (fd >= 0 || errno == ENXIO)
 		return fd;
 	for (i = 0; i <= 2; i++)
-		if (isatty(i) && tcgetsid(i) >= 0)
+		if (tcgetsid(i) >= 0)
 			/* The raw call: libc's fcntl wrapper is large. */
 			return (int)syscall(SYS_fcntl, i, F_DUPFD_CLOEXEC, 3);
 	return -1;
