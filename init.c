@@ -259,7 +259,7 @@ opts_init(struct opts *o)
 
 /* Value of name in envp, or NULL. */
 const char *
-env(char **envp, const char *name)
+env_value(char **envp, const char *name)
 {
 	size_t len = strlen(name);
 
@@ -287,33 +287,33 @@ opts_env(struct opts *o, char **envp)
 	long n;
 
 	/* tini's variables count when set at all; pidone's are 1 or 0. */
-	if (env(envp, "TINI_SUBREAPER") != NULL)
+	if (env_value(envp, "TINI_SUBREAPER") != NULL)
 		o->subreaper = 1;
-	if ((v = env(envp, "PIDONE_SUBREAPER")) != NULL)
+	if ((v = env_value(envp, "PIDONE_SUBREAPER")) != NULL)
 		o->subreaper = on(v);
-	if (env(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
+	if (env_value(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
 		o->single = 0;
-	if ((v = env(envp, "DUMB_INIT_SETSID")) != NULL && strcmp(v, "0") == 0)
+	if ((v = env_value(envp, "DUMB_INIT_SETSID")) != NULL && strcmp(v, "0") == 0)
 		o->single = 1;
-	if ((v = env(envp, "PIDONE_SINGLE_CHILD")) != NULL)
+	if ((v = env_value(envp, "PIDONE_SINGLE_CHILD")) != NULL)
 		o->single = on(v);
 	/* tini's levels: 1 (its default) warns, 2 informs, 3 debugs. */
-	if ((v = env(envp, "TINI_VERBOSITY")) != NULL) {
+	if ((v = env_value(envp, "TINI_VERBOSITY")) != NULL) {
 		if ((n = parse_code(v)) < 0)
 			return bad("bad value of TINI_VERBOSITY", v);
 		o->verbose = n > 1 ? (int)n - 1 : 0;
 	}
-	if ((v = env(envp, "PIDONE_VERBOSE")) != NULL) {
+	if ((v = env_value(envp, "PIDONE_VERBOSE")) != NULL) {
 		if ((n = parse_code(v)) < 0)
 			return bad("bad value of PIDONE_VERBOSE", v);
 		o->verbose = (int)n;
 	}
-	if ((v = env(envp, "PIDONE_GRACE")) != NULL) {
+	if ((v = env_value(envp, "PIDONE_GRACE")) != NULL) {
 		if ((n = parse_duration(v)) < 0)
 			return bad("bad value of PIDONE_GRACE", v);
 		o->grace_ms = n;
 	}
-	if ((v = env(envp, "PIDONE_WAIT_ALL")) != NULL)
+	if ((v = env_value(envp, "PIDONE_WAIT_ALL")) != NULL)
 		o->wait_all = on(v);
 	return 0;
 }

@@ -61,7 +61,7 @@ child_isolate(int give_tty)
 static int
 exec_path(char **argv)
 {
-	const char *path = env(environ, "PATH"), *dir, *end;
+	const char *path = env_value(environ, "PATH"), *dir, *end;
 	size_t len = strlen(argv[0]), n;
 	char buf[4096];
 	int e = ENOENT, eacces = 0;

@@ -52,7 +52,7 @@ struct opts {
 
 /* init.c */
 int opts_env(struct opts *o, char **envp);
-const char *env(char **envp, const char *name);
+const char *env_value(char **envp, const char *name);
 int opts_parse(struct opts *o, int argc, char **argv);
 void opts_init(struct opts *o);
 int exit_code(const struct opts *o, int status);
