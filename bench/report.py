@@ -9,10 +9,12 @@ per target) and prints the markdown table and pidone's targets to stdout.
 """
 import json
 import os
+import random
 import statistics
 import sys
 from collections import defaultdict
 
+RAW = {}  # ("signal" or "signal_free", name) -> round trips in µs
 PEERS = ["tini", "tini-static", "dumb-init", "catatonit"]
 ORDER = ["pidone"] + PEERS + ["bare", "direct"]
 
@@ -64,6 +66,15 @@ def iqr(xs):
         return None
     q = statistics.quantiles(xs, n=4)
     return q[2] - q[0]
+
+
+def boot_diff(a, b, n=300):
+    """95% bootstrap interval of median(a) - median(b)."""
+    rnd = random.Random(1)
+    ds = sorted(statistics.median(rnd.choices(a, k=len(a))) -
+                statistics.median(rnd.choices(b, k=len(b)))
+                for _ in range(n))
+    return ds[int(0.025 * n)], ds[int(0.975 * n) - 1]
 
 
 def spread(xs):
@@ -173,6 +184,7 @@ def summarize(meta, startup, reap, sig, idle):
         d = median(sig.get((cpus, "direct"), []))
         us = [x / 1000.0 for x in xs]
         key = "signal" if cpus == "pinned" else "signal_free"
+        RAW[(key, name)] = us
         res[name][key] = dict(
             count=len(xs), median_us=median(us), p99_us=pct(us, 99),
             added_us=(median(xs) - d) / 1000.0 if d else None)
@@ -309,12 +321,15 @@ def targets(res):
              "%.2f µs per orphan, %.2f of bare; best peer %s %.2f µs, pidone"
              " cheaper in %d of %d rounds; spread (IQR) %.2f µs" %
              (mode, pc, cb or 0, bn, bc, w[0], w[1], noise))
-    b = best("signal", "added_us")
+    bn = best_name("signal", "added_us")
+    b = res[bn]["signal"]["added_us"]
     a = p["signal"]["added_us"]
-    line(a < b, "forwarding latency below every peer's (one CPU): %+.1f µs "
-         "over direct vs best peer %+.1f µs (p99 %.1f vs best peer %.1f µs)"
-         %
-         (a, b, p["signal"]["p99_us"], best("signal", "p99_us")))
+    lo, hi = boot_diff(RAW[("signal", "pidone")], RAW[("signal", bn)])
+    line(True if hi < 0 else False if lo > 0 else None,
+         "forwarding latency below every peer's (one CPU): %+.1f µs over "
+         "direct vs best peer %s %+.1f µs (pidone minus it: 95%% interval "
+         "%+.2f..%+.2f µs; p99 %.1f vs best peer %.1f µs)" %
+         (a, bn, b, lo, hi, p["signal"]["p99_us"], best("signal", "p99_us")))
     if "signal_free" in p:
         b = best("signal_free", "added_us")
         a = p["signal_free"]["added_us"]
