@@ -24,6 +24,7 @@ struct run {
 	int exited;
 	int nochild;		/* the last reap found no child at all */
 	int pid1;
+	pid_t self;		/* pidone's PID */
 	int tty;		/* pidone gave it the terminal */
 	int asked_stop;		/* a stop signal was forwarded on request */
 	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
@@ -61,20 +62,18 @@ static const char license[] =
 "OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\n"
 "SOFTWARE.\n";
 
-/* Long and short options; a short code below 32 has no short form. */
-static const struct lopt {
-	char name[14];		/* in place: no pointers, no relocations */
-	char code;
-	char arg;
-} lopts[] = {
-	{ "single-child", 'c', 0 }, { "process-group", 'g', 0 },
-	{ "subreaper", 's', 0 }, { "pdeath-signal", 'p', 1 },
-	{ "expect", 'e', 1 }, { "rewrite", 'r', 1 }, { "grace", 'G', 1 },
-	{ "wait-all", 'W', 0 }, { "pause", 'P', 0 }, { "exec", 'x', 0 },
-	{ "setsid", 1, 0 }, { "setpgid", 2, 0 }, { "inspect", 'i', 0 },
-	{ "format", 3, 1 }, { "verbose", 'v', 0 }, { "warn-reap", 'w', 0 },
-	{ "help", 'h', 0 }, { "version", 'V', 0 }, { "license", 'l', 0 },
-};
+/*
+ * The long options, NUL-separated, and at the same index in lcode each
+ * one's code: its short form, or a control character where it has none.
+ * Those in needarg take a value. Strings rather than a table of structs:
+ * no padding, no pointers.
+ */
+static const char lname[] =
+    "single-child\0process-group\0subreaper\0pdeath-signal\0expect\0"
+    "rewrite\0grace\0wait-all\0pause\0exec\0setsid\0setpgid\0inspect\0"
+    "format\0verbose\0warn-reap\0help\0version\0license\0";
+static const char lcode[] = "cgsperGWPx\1\2i\3vwhVl";
+static const char needarg[] = "perG\3";
 
 /* Report bad input in one line, with a pointer to --help. */
 static int
@@ -176,29 +175,17 @@ apply(struct opts *o, int code, const char *value)
 	return 0;
 }
 
-/* Find a long option by name (name may end at '='). */
-static const struct lopt *
+/* The code of the long option name[0..len), or 0 if there is none. */
+static int
 find_long(const char *name, size_t len)
 {
-	size_t i;
+	const char *s = lname;
+	int i;
 
-	for (i = 0; i < sizeof(lopts) / sizeof(lopts[0]); i++)
-		if (strlen(lopts[i].name) == len &&
-		    strncmp(lopts[i].name, name, len) == 0)
-			return &lopts[i];
-	return NULL;
-}
-
-/* Find a short option by letter. */
-static const struct lopt *
-find_short(char c)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(lopts) / sizeof(lopts[0]); i++)
-		if (lopts[i].code == c && c >= 32)
-			return &lopts[i];
-	return NULL;
+	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
+		if (strlen(s) == len && strncmp(s, name, len) == 0)
+			return lcode[i];
+	return 0;
 }
 
 /* Parse one long option at argv[*i]. */
@@ -206,15 +193,16 @@ static int
 parse_long(struct opts *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
-	const struct lopt *l = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
+	int code = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
+	int arg = code != 0 && strchr(needarg, code) != NULL;
 
-	if (l == NULL)
+	if (code == 0)
 		return bad("unknown option", argv[*i]);
-	if (!l->arg && eq != NULL)
+	if (!arg && eq != NULL)
 		return bad("option takes no value", argv[*i]);
-	if (l->arg && eq == NULL && *i + 1 >= argc)
+	if (arg && eq == NULL && *i + 1 >= argc)
 		return bad("option needs a value", argv[*i]);
-	return apply(o, l->code, l->arg ? (eq ? eq + 1 : argv[++*i]) : NULL);
+	return apply(o, code, arg ? (eq ? eq + 1 : argv[++*i]) : NULL);
 }
 
 /* Parse one cluster of short options at argv[*i], such as -vvc or -e143. */
@@ -226,21 +214,19 @@ parse_short(struct opts *o, int argc, char **argv, int *i)
 	int r;
 
 	for (; *a != '\0'; a++) {
-		const struct lopt *l = find_short(*a);
-
 		opt[1] = *a;
-		if (l == NULL)
+		if (*a < 32 || strchr(lcode, *a) == NULL)
 			return bad("unknown option", opt);
-		if (!l->arg) {
-			if ((r = apply(o, l->code, NULL)) != 0)
+		if (strchr(needarg, *a) == NULL) {
+			if ((r = apply(o, *a, NULL)) != 0)
 				return r;
 			continue;
 		}
 		if (a[1] != '\0')
-			return apply(o, l->code, a + 1);
+			return apply(o, *a, a + 1);
 		if (*i + 1 >= argc)
 			return bad("option needs a value", opt);
-		return apply(o, l->code, argv[++*i]);
+		return apply(o, *a, argv[++*i]);
 	}
 	return 0;
 }
@@ -508,7 +494,12 @@ loop(const struct opts *o, struct run *r)
 		if (sig == SIGCHLD) {
 			trace_signal(&si, "used by pidone: reaping", 0, 0);
 			reap(o, r);
-		} else if (r->cmd == 0 || r->exited) {
+		} else if (si.si_pid == r->self)
+			/* The kernel's answer to pidone's own act, such as
+			 * SIGPIPE for a write to a closed stderr: not the
+			 * command's to receive. */
+			trace_signal(&si, "dropped: caused by pidone", 0, 0);
+		else if (r->cmd == 0 || r->exited) {
 			if (sig == SIGTERM || sig == SIGINT) {
 				trace_signal(&si, "used by pidone: shutting down",
 				    0, 0);
@@ -569,19 +560,20 @@ print(const char *s)
 	return write_all(1, s, strlen(s)) < 0 ? EXIT_SYSTEM : 0;
 }
 
-/* --help: the synopsis, then every option from the table that parses them. */
+/* --help: the synopsis, then every option from the parser's own list. */
 static int
 help(void)
 {
-	size_t i;
+	const char *s = lname;
+	int i;
 
 	print(usage);
-	for (i = 0; i < sizeof(lopts) / sizeof(lopts[0]); i++)
-		if (lopts[i].code >= 32)
-			say(1, "  -%c, --%s", lopts[i].code, lopts[i].name);
+	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
+		if (lcode[i] >= 32)
+			say(1, "  -%c, --%s", lcode[i], s);
 		else
-			say(1, "      --%s", lopts[i].name);
-	return print("pidone(1) says what each does.\n");
+			say(1, "      --%s", s);
+	return print("See pidone(1).\n");
 }
 
 int
@@ -611,7 +603,8 @@ main(int argc, char **argv, char **envp)
 
 	memset(&r, 0, sizeof(r));
 	sig_block_all(&mask);
-	r.pid1 = getpid() == 1;
+	r.self = getpid();
+	r.pid1 = r.self == 1;
 	if (!r.pid1 || o.subreaper) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 			warn("cannot become a subreaper: %s",

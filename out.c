@@ -11,6 +11,7 @@
 #include "pidone.h"
 
 int verbosity;
+static int closed = -1;		/* a stream whose reader has gone */
 
 /* Write all of buf, retrying after EINTR and short writes. */
 ssize_t
@@ -149,7 +150,13 @@ vsay(int fd, const char *prefix, const char *f, va_list ap)
 	n += (size_t)len < sizeof(line) - 2 - n ? (size_t)len :
 	    sizeof(line) - 2 - n;
 	line[n++] = '\n';
-	write_all(fd, line, n);
+	/*
+	 * Once a write has found the reader gone (EPIPE), write no more to
+	 * that stream: each write would raise another SIGPIPE for pidone to
+	 * wait on and report, for ever.
+	 */
+	if (fd != closed && write_all(fd, line, n) < 0 && errno == EPIPE)
+		closed = fd;
 }
 
 /* Write one formatted line to fd; a newline is added. */

@@ -525,3 +525,28 @@ test_environment() {
 	PIDONE_VERBOSE=1 "$PIDONE" true 2>err || fail "exit $?"
 	assert_grep "^pidone: started [0-9]+" err "PIDONE_VERBOSE=1 traces"
 }
+
+# The kernel's SIGPIPE for pidone's own write to a closed stderr is not
+# forwarded: the command would die of a signal meant for pidone. And pidone
+# stops writing there, rather than raising SIGPIPE after SIGPIPE.
+test_own_sigpipe_not_forwarded() {
+	local p rc=0
+	need_helpers sigrec
+	mkfifo errpipe
+	# The reader takes pidone's first line (the subreaper note) and goes.
+	head -n 1 errpipe >first &
+	"$PIDONE" -v -- "$HELPERS/sigrec" "$PWD/cmd" 2>errpipe &
+	p=$!
+	PIDONE_PID=$p
+	wait_for cmd
+	wait_for first
+	kill -USR1 "$p"
+	wait_line "^USR1 pid=$p$" cmd
+	kill -USR2 "$p"
+	wait "$p" || rc=$?
+	FINISHED=1
+	assert_eq 0 "$rc" "pidone's exit status"
+	assert_grep "subreaper" first "pidone's first line"
+	assert_no_grep "^PIPE" cmd "signals the command saw"
+	# pidone was not busy raising SIGPIPE: it idled in sigwaitinfo.
+}
