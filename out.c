@@ -42,27 +42,24 @@ put(char *buf, size_t size, size_t *n, char c)
 	(*n)++;
 }
 
-/* Append an unsigned number in base 10 or 16, at least width digits. */
+/* Append an unsigned number in decimal. */
 static void
-putnum(char *buf, size_t size, size_t *n, unsigned long v, unsigned base,
-    int width)
+putnum(char *buf, size_t size, size_t *n, unsigned long v)
 {
 	char tmp[24];
 	int i = 0;
 
 	do {
-		tmp[i++] = "0123456789abcdef"[v % base];
-		v /= base;
+		tmp[i++] = (char)('0' + v % 10);
+		v /= 10;
 	} while (v > 0);
-	while (i < width && i < (int)sizeof(tmp))
-		tmp[i++] = '0';
 	while (i > 0)
 		put(buf, size, n, tmp[--i]);
 }
 
 /*
- * Format into buf: %s, %c, %d, %ld, %u, %lu, %x, %lx, %%, and a width
- * digit for zero padding (%8lx). Returns the length it needed.
+ * Format into buf: %s, %c, %d, %ld, %u, %lu and %%, the conversions pidone
+ * uses. Returns the length it needed.
  */
 static int
 vfmt(char *buf, size_t size, const char *f, va_list ap)
@@ -70,7 +67,7 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 	size_t n = 0;
 
 	for (; *f != '\0'; f++) {
-		int lng = 0, width = 0;
+		int lng = 0;
 		long sv;
 		const char *s;
 
@@ -78,10 +75,7 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 			put(buf, size, &n, *f);
 			continue;
 		}
-		f++;
-		while (*f >= '0' && *f <= '9')
-			width = width * 10 + (*f++ - '0');
-		if (*f == 'l') {
+		if (*++f == 'l') {
 			lng = 1;
 			f++;
 		}
@@ -96,18 +90,14 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 			break;
 		case 'd':
 			sv = lng ? va_arg(ap, long) : va_arg(ap, int);
-			if (sv < 0) {
+			if (sv < 0)
 				put(buf, size, &n, '-');
-				putnum(buf, size, &n, -(unsigned long)sv, 10,
-				    width);
-			} else
-				putnum(buf, size, &n, (unsigned long)sv, 10,
-				    width);
+			putnum(buf, size, &n, sv < 0 ? -(unsigned long)sv :
+			    (unsigned long)sv);
 			break;
 		case 'u':
-		case 'x':
 			putnum(buf, size, &n, lng ? va_arg(ap, unsigned long) :
-			    va_arg(ap, unsigned), *f == 'u' ? 10 : 16, width);
+			    va_arg(ap, unsigned));
 			break;
 		case '\0':
 			f--;
