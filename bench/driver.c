@@ -269,21 +269,33 @@ cmd_startup(int rounds, char **cmd)
 	return 0;
 }
 
+/* Read the small file /proc/PID/NAME into buf, NUL-terminated; its length,
+ * or -1. */
+static int
+proc_read(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return -1;
+	n = (int)read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* Field of /proc/PID/stat: the state letter. */
 static char
 state_of(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	int fd, n;
+	char buf[512], *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY)) < 0)
+	if (proc_read(pid, "stat", buf, sizeof(buf)) < 0)
 		return '?';
-	n = (int)read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	return p != NULL && p[1] == ' ' ? p[2] : '?';
 }
@@ -292,17 +304,10 @@ state_of(pid_t pid)
 static long long
 cpu_of(pid_t pid)
 {
-	char path[64], buf[128];
-	int fd, n;
+	char buf[128];
 
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	if ((fd = open(path, O_RDONLY)) < 0)
+	if (proc_read(pid, "schedstat", buf, sizeof(buf)) < 0)
 		return -1;
-	n = (int)read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	return atoll(buf);
 }
 
@@ -476,17 +481,10 @@ cmd_signal(const char *helper, int count, int cpu)
 static long
 status_field(pid_t pid, const char *name)
 {
-	char path[64], buf[8192], *p;
-	int fd, n;
+	char buf[8192], *p;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((fd = open(path, O_RDONLY)) < 0)
+	if (proc_read(pid, "status", buf, sizeof(buf)) < 0)
 		return -1;
-	n = (int)read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	for (p = buf; (p = strstr(p, name)) != NULL; p++)
 		if ((p == buf || p[-1] == '\n') && p[strlen(name)] == ':')
 			return atol(p + strlen(name) + 1);
