@@ -84,19 +84,29 @@ bad(const char *what, const char *value)
 	return EXIT_USAGE;
 }
 
-/* Parse an exit code, a whole number in 0..255; -1 otherwise. */
-int
-parse_code(const char *s)
+/* Parse a whole decimal number in 0..max; -1 on anything else. */
+long
+parse_number(const char *s, long max)
 {
-	int v = 0;
+	long v = 0;
 
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9' || (v = v * 10 + (*s - '0')) > 255)
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > max)
 			return -1;
 	}
 	return v;
+}
+
+/* Parse an exit code, a whole number in 0..255; -1 otherwise. */
+int
+parse_code(const char *s)
+{
+	return (int)parse_number(s, 255);
 }
 
 /* Parse 3, 3s, 500ms or 2m into milliseconds, at most a day; -1 if bad. */

@@ -56,6 +56,7 @@ const char *env_value(char **envp, const char *name);
 int opts_parse(struct opts *o, int argc, char **argv);
 void opts_init(struct opts *o);
 int exit_code(const struct opts *o, int status);
+long parse_number(const char *s, long max);
 int parse_code(const char *s);
 long parse_duration(const char *s);
 

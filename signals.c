@@ -76,24 +76,6 @@ prefix(const char *s, const char *p)
 	return i;
 }
 
-/* Parse a whole decimal number in 0..max; -1 on anything else. */
-static long
-number(const char *s, long max)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	return v;
-}
-
 /*
  * Signal number of TERM, SIGTERM, term, 15, RTMIN+3 or RTMAX-1. "0" gives 0,
  * which callers accept only where it means "no signal". -1 if unknown.
@@ -105,7 +87,7 @@ sig_number(const char *s)
 	long off;
 
 	if (s[0] >= '0' && s[0] <= '9')
-		return (int)number(s, NSIG - 1);
+		return (int)parse_number(s, NSIG - 1);
 	s += prefix(s, "SIG");
 	if (prefix(s, "RTMIN") || prefix(s, "RTMAX")) {
 		int max = prefix(s, "RTMAX") != 0;
@@ -114,7 +96,7 @@ sig_number(const char *s)
 			return max ? RT_MAX : RT_MIN;
 		if (s[5] != (max ? '-' : '+'))
 			return -1;
-		off = number(s + 6, RT_MAX - RT_MIN);
+		off = parse_number(s + 6, RT_MAX - RT_MIN);
 		if (off < 0)
 			return -1;
 		return (int)(max ? RT_MAX - off : RT_MIN + off);
