@@ -1,5 +1,7 @@
 # pidone: a minimal init for containers.
-VERSION = 0.1.0
+VERSION = 0.2.0
+# The commit, for --version (Docker reads it), when built from git.
+COMMIT = $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 DESTDIR =
@@ -10,7 +12,8 @@ CC = $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
 OPT = $(shell $(CC) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
 CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fno-pie -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-stack-protector -DVERSION=\"$(VERSION)\"
+	-fno-unwind-tables -fno-stack-protector -DVERSION=\"$(VERSION)\" \
+	$(if $(COMMIT),-DCOMMIT=\"$(COMMIT)\")
 LDFLAGS = -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,norelro -Wl,-z,noseparate-code \
 	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=4096
@@ -26,8 +29,9 @@ TEST_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O0 -Wall -Wextra -I. \
 	-DVERSION=\"$(VERSION)\" $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
-SRC = init.c signals.c pgrp.c out.c proc.c grace.c inspect.c
-HDR = pidone.h signals.h pgrp.h
+SRC = init.c opts.c child.c pgrp.c grace.c inspect.c judge.c signals.c proc.c \
+	out.c parse.c
+HDR = $(filter-out init.h,$(SRC:.c=.h)) pidone.h
 UNIT = tests/unit/check_signals.c tests/unit/check_init.c \
 	tests/unit/check_pgrp.c tests/unit/check_out.c tests/unit/main.c
 

@@ -2,27 +2,47 @@
  * grace.c: the end of a run. When the command is gone, whatever else is
  * left gets SIGTERM and a grace period to finish, then SIGKILL, so that
  * helpers and daemons are not killed mid-write by the kernel's tear-down.
- * The raw system calls here cost fewer bytes than libc's wrappers.
+ *
+ * As PID 1, everything else in the namespace is pidone's to end, and one
+ * kill(-1) reaches it all with no PID to go stale. Otherwise only pidone's
+ * own descendants are, found in /proc and signalled each through a pidfd
+ * (proc_signal), so that a PID reused since the walk is never hit. /proc may
+ * be another namespace's; where pidone truly cannot see what is left, it
+ * says so and does not wait for nothing.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "pidone.h"
+#include "grace.h"
+#include "out.h"
+#include "proc.h"
 #include "signals.h"
+
+#define PF_KTHREAD 0x00200000
 
 /* One pass over /proc: which signal, to whom, and who is spared. */
 struct sweep {
 	int sig;
 	int pid1;
-	int send;	/* 0 when one kill(-1) sends it after the walk */
+	int each;	/* signal each process found; else kill(-1) did */
+	int ours;	/* /proc is pidone's namespace's own */
+	int level;	/* else, the index of pidone's namespace in NS* lines */
+	pid_t self;	/* pidone, in /proc's numbering */
 	pid_t had;	/* a process group that was sent this signal already */
 	int stopped;	/* how many stopped processes the walk saw */
 };
+
+/* An ID of p's (key NSpid or NSpgid) in pidone's namespace, -1 outside it. */
+static pid_t
+ns_id(const struct sweep *s, const struct pinfo *p, const char *key)
+{
+	if (s->ours)
+		return key[2] == 'p' && key[3] == 'i' ? p->pid : p->pgid;
+	return proc_ns_id(p->pid, key, s->level);
+}
 
 /*
  * One process of the walk. As PID 1 every other process in the namespace
@@ -35,44 +55,75 @@ sweep_one(const struct pinfo *p, void *arg)
 {
 	struct sweep *s = arg;
 	char name[16];
-	int had;
+	pid_t pid;
 
-	if (p->pid == getpid() || p->state == 'Z' ||
-	    (!s->pid1 && !proc_descends(p->pid, getpid())))
+	if (p->pid == s->self || p->state == 'Z' || (p->flags & PF_KTHREAD) ||
+	    (s->pid1 ? ns_id(s, p, "NSpid") <= 0 :
+	    !proc_descends(p->pid, s->self)))
 		return 0;
-	had = s->send && s->had != 0 && p->pgid == s->had;
-	note(1, "grace: %s %s to %d (%s)", had ? "already sent" :
-	    "sending", sig_name(s->sig, name), (int)p->pid, p->comm);
-	if (s->send && !had)
-		kill(p->pid, s->sig);
-	if (p->state == 'T' && s->sig == SIGTERM && s->send)
-		kill(p->pid, SIGCONT);
+	pid = ns_id(s, p, "NSpid");
+	sig_name(s->sig, name);
 	s->stopped += p->state == 'T';
+	if (!s->each) {
+		note(1, "grace: sending %s to %d (%s)", name, (int)pid, p->comm);
+		return 0;
+	}
+	if (s->had != 0 && ns_id(s, p, "NSpgid") == s->had) {
+		note(1, "grace: already sent %s to %d (%s)", name, (int)pid,
+		    p->comm);
+		return 0;
+	}
+	if (proc_signal(p->pid, p->start, s->sig) < 0) {
+		note(1, "grace: cannot send %s to %d (%s): %s", name, (int)pid,
+		    p->comm, errstr(errno));
+		return 0;
+	}
+	note(1, "grace: sending %s to %d (%s)", name, (int)pid, p->comm);
+	if (p->state == 'T' && s->sig == SIGTERM)
+		proc_signal(p->pid, p->start, SIGCONT);
 	return 0;
 }
 
 /*
  * Send sig to everything left, but to no process of group had (a group the
  * command's forwarding already gave this signal: a second SIGTERM makes
- * many programs skip their clean shutdown). As PID 1 without such a group,
- * or without a /proc of its own, one kill(-1) reaches every process, even
- * those a walk would miss; the walk before it only names them, and if it
- * saw a stopped process, SIGCONT follows for all, as systemd does.
+ * many programs skip their clean shutdown). As PID 1 with no such group,
+ * one kill(-1) reaches every process, even those a walk would miss; the
+ * walk before it only names them, and SIGCONT follows for all if it saw a
+ * stopped one, or could not look. Returns 0, or -1 when pidone could not
+ * see what is left and so sent nothing, having said so.
  */
-static void
+static int
 sweep(int pid1, int sig, pid_t had)
 {
-	int ours = proc_ours() > 0;
-	struct sweep s = { sig, pid1, 1, had, 0 };
+	struct sweep s = { sig, pid1, 0, 0, 0, 0, had, 0 };
+	char name[16];
+	int walked = -1, e;
 
-	s.send = !(pid1 && (had == 0 || sig == SIGKILL || !ours));
-	if (ours)
-		proc_each(sweep_one, &s);
-	if (!s.send) {
+	s.each = !(pid1 && (had == 0 || sig == SIGKILL));
+	if ((s.self = proc_self()) > 0) {
+		s.ours = s.self == getpid();
+		s.level = s.ours ? 0 : proc_ns_level();
+		walked = proc_each(sweep_one, &s);
+	}
+	if (walked < 0) {
+		e = errno;
+		if (!pid1) {
+			warn("grace: cannot see the processes left (/proc: %s):"
+			    " not waiting for them", errstr(e));
+			return -1;
+		}
+		warn("grace: cannot list the processes left (/proc: %s): "
+		    "sending %s to all of them", errstr(e),
+		    sig_name(sig, name));
+		s.each = 0;
+	}
+	if (!s.each) {
 		kill(-1, sig);
-		if (sig == SIGTERM && s.stopped > 0)
+		if (sig == SIGTERM && (s.stopped > 0 || walked < 0))
 			kill(-1, SIGCONT);
 	}
+	return 0;
 }
 
 /*
@@ -87,8 +138,7 @@ others_left(int pid1)
 {
 	siginfo_t si;
 
-	if (syscall(SYS_waitid, P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT,
-	    NULL) == 0)
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
 		return 2;
 	return pid1 && kill(-1, 0) == 0;
 }
@@ -107,13 +157,13 @@ reap_rest(void)
 }
 
 /* Milliseconds on the monotonic clock. */
-static long
+static int64_t
 now_ms(void)
 {
 	struct timespec ts;
 
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -126,11 +176,11 @@ now_ms(void)
  * Returns 1 when everything is gone.
  */
 static int
-wait_gone(int pid1, long deadline)
+wait_gone(int pid1, int64_t deadline)
 {
 	siginfo_t si;
 	char name[16];
-	long left;
+	int64_t left;
 	int sig, kind;
 
 	for (;;) {
@@ -153,23 +203,24 @@ wait_gone(int pid1, long deadline)
  * had is the command's process group if it was sent SIGTERM already, or 0.
  */
 void
-shutdown_others(const struct opts *o, int pid1, pid_t had)
+grace_end(int pid1, int64_t grace_ms, pid_t had)
 {
-	long start;
+	int64_t start;
 
 	reap_rest();
-	if (o->grace_ms <= 0 || !others_left(pid1))
+	if (grace_ms <= 0 || !others_left(pid1))
 		return;
 	start = now_ms();
-	note(1, "grace: %ld ms for the processes left", o->grace_ms);
-	sweep(pid1, SIGTERM, had);
-	if (wait_gone(pid1, start + o->grace_ms)) {
-		note(1, "grace: all gone after %ld ms",
-		    now_ms() - start);
+	note(1, "grace: %lld ms for the processes left", (long long)grace_ms);
+	if (sweep(pid1, SIGTERM, had) < 0)
+		return;
+	if (wait_gone(pid1, start + grace_ms)) {
+		note(1, "grace: all gone after %lld ms",
+		    (long long)(now_ms() - start));
 		return;
 	}
-	warn("grace period of %ld ms over: sending KILL to what is "
-	    "left", o->grace_ms);
+	warn("grace period of %lld ms over: sending KILL to what is left",
+	    (long long)grace_ms);
 	sweep(pid1, SIGKILL, 0);
 	wait_gone(pid1, now_ms() + 1000);
 }

@@ -1,27 +1,34 @@
 /*
- * init.c: pidone's options, the command it starts, the main loop, reaping
- * and the exit status. main() reads as an outline of a run.
+ * init.c: the outline of a run. main() parses, blocks every signal, starts
+ * the command, waits and reaps and forwards, ends what is left, and exits
+ * with the command's status. The layers below it: opts.c (what was asked),
+ * child.c (vfork to exec), grace.c (the end), pgrp.c (groups, terminal,
+ * exec helper), inspect.c, then proc.c and signals.c, then out.c and
+ * parse.c, which call nothing of pidone's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pidone.h"
+#include "child.h"
+#include "grace.h"
+#include "inspect.h"
+#include "opts.h"
+#include "out.h"
 #include "pgrp.h"
+#include "pidone.h"
 #include "signals.h"
-
-#ifndef VERSION
-#define VERSION PIDONE_VERSION_DEFAULT
-#endif
 
 /* What the main loop knows about the command. */
 struct run {
 	pid_t cmd;		/* the command's PID, 0 in pause mode */
-	pid_t target;		/* where signals go: PID, or -PGID */
+	pid_t target;		/* where signals go: PID, or -PGID; 0: nobody */
 	int status;		/* its wait status, once exited */
 	int exited;
+	int noexec;		/* 127 or 126 when its exec failed, else 0 */
 	int nochild;		/* the last reap found no child at all */
 	int pid1;
 	pid_t self;		/* pidone's PID */
@@ -29,323 +36,6 @@ struct run {
 	int asked_stop;		/* a stop signal was forwarded on request */
 	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
 };
-
-/* The man page's SYNOPSIS; help() adds every option by name. */
-static const char usage[] =
-"usage: pidone [-cgsvwW] [-p SIG] [-e CODE] [-r FROM:TO] [-G DURATION]\n"
-"              [--] COMMAND [ARG...]\n"
-"       pidone -P [-v] [-G DURATION]\n"
-"       pidone -x [-v] [--setsid | --setpgid] [--] COMMAND [ARG...]\n"
-"       pidone -i [--format=text|tsv]\n"
-"       pidone -h | -V | -l\n";
-
-static const char license[] =
-"MIT License\n"
-"\n"
-"Copyright (c) 2026 the pidone authors\n"
-"\n"
-"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
-"of this software and associated documentation files (the \"Software\"), to deal\n"
-"in the Software without restriction, including without limitation the rights\n"
-"to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
-"copies of the Software, and to permit persons to whom the Software is\n"
-"furnished to do so, subject to the following conditions:\n"
-"\n"
-"The above copyright notice and this permission notice shall be included in all\n"
-"copies or substantial portions of the Software.\n"
-"\n"
-"THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n"
-"IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n"
-"FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\n"
-"AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\n"
-"LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\n"
-"OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\n"
-"SOFTWARE.\n";
-
-/*
- * The long options, NUL-separated, and at the same index in lcode each
- * one's code: its short form, or a control character where it has none.
- * Those in needarg take a value. Strings rather than a table of structs:
- * no padding, no pointers.
- */
-static const char lname[] =
-    "single-child\0process-group\0subreaper\0pdeath-signal\0expect\0"
-    "rewrite\0grace\0wait-all\0pause\0exec\0setsid\0setpgid\0inspect\0"
-    "format\0verbose\0warn-reap\0help\0version\0license\0";
-static const char lcode[] = "cgsperGWPx\1\2i\3vwhVl";
-static const char needarg[] = "perG\3";
-
-/* Report bad input in one line, with a pointer to --help. */
-static int
-bad(const char *what, const char *value)
-{
-	warn(value ? "%s: %s (see pidone --help)" : "%s (see pidone --help)",
-	    what, value);
-	return EXIT_USAGE;
-}
-
-/* Parse a whole decimal number in 0..max; -1 on anything else. */
-long
-parse_number(const char *s, long max)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	return v;
-}
-
-/* Parse an exit code, a whole number in 0..255; -1 otherwise. */
-int
-parse_code(const char *s)
-{
-	return (int)parse_number(s, 255);
-}
-
-/* Parse 3, 3s, 500ms or 2m into milliseconds, at most a day; -1 if bad. */
-long
-parse_duration(const char *s)
-{
-	long v = 0;
-	const char *p = s;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++)
-		if ((v = v * 10 + (*p - '0')) > 86400000L)
-			return -1;
-	if (strcmp(p, "ms") == 0)
-		;
-	else if (*p == '\0' || strcmp(p, "s") == 0)
-		v *= 1000;
-	else if (strcmp(p, "m") == 0)
-		v *= 60000;
-	else
-		return -1;
-	return v > 86400000L ? -1 : v;
-}
-
-/* Apply one option; value is its argument or NULL. */
-static int
-apply(struct opts *o, int code, const char *value)
-{
-	int a, b;
-	long d;
-
-	switch (code) {
-	case 'c': o->single = 1; break;
-	case 'g': o->single = 0; break;
-	case 's': o->subreaper = 1; break;
-	case 'v': o->verbose++; break;
-	case 'w': o->warn_reap = 1; break;
-	case 'W': o->wait_all = 1; break;
-	case 'P': o->mode = MODE_PAUSE; break;
-	case 'x': o->mode = MODE_EXEC; break;
-	case 'i': o->mode = MODE_INSPECT; break;
-	case 'h': o->mode = MODE_HELP; break;
-	case 'V': o->mode = MODE_VERSION; break;
-	case 'l': o->mode = MODE_LICENSE; break;
-	case 1: o->exec_how = EXEC_SETSID; break;
-	case 2: o->exec_how = EXEC_SETPGID; break;
-	case 3:
-		if (strcmp(value, "tsv") != 0 && strcmp(value, "text") != 0)
-			return bad("unknown format", value);
-		o->tsv = value[0] == 't' && value[1] == 's';
-		break;
-	case 'p':
-		if ((a = sig_number(value)) <= 0)
-			return bad("unknown signal", value);
-		o->pdeath = a;
-		break;
-	case 'e':
-		if ((a = parse_code(value)) < 0)
-			return bad("exit code not in 0..255", value);
-		o->expect[a / 8] |= (unsigned char)(1u << (a % 8));
-		break;
-	case 'r':
-		if (parse_rewrite(value, &a, &b) < 0)
-			return bad(a == 3 ? "rewrite is not FROM:TO" : a == 1 ?
-			    "cannot rewrite signal" : "unknown signal to rewrite to",
-			    value);
-		o->rewrite[a] = (unsigned char)b;
-		break;
-	case 'G':
-		if ((d = parse_duration(value)) < 0)
-			return bad("bad duration", value);
-		o->grace_ms = d;
-		break;
-	}
-	return 0;
-}
-
-/* The code of the long option name[0..len), or 0 if there is none. */
-static int
-find_long(const char *name, size_t len)
-{
-	const char *s = lname;
-	int i;
-
-	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
-		if (strlen(s) == len && strncmp(s, name, len) == 0)
-			return lcode[i];
-	return 0;
-}
-
-/* Parse one long option at argv[*i]. */
-static int
-parse_long(struct opts *o, int argc, char **argv, int *i)
-{
-	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
-	int code = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
-	int arg = code != 0 && strchr(needarg, code) != NULL;
-
-	if (code == 0)
-		return bad("unknown option", argv[*i]);
-	if (!arg && eq != NULL)
-		return bad("option takes no value", argv[*i]);
-	if (arg && eq == NULL && *i + 1 >= argc)
-		return bad("option needs a value", argv[*i]);
-	return apply(o, code, arg ? (eq ? eq + 1 : argv[++*i]) : NULL);
-}
-
-/* Parse one cluster of short options at argv[*i], such as -vvc or -e143. */
-static int
-parse_short(struct opts *o, int argc, char **argv, int *i)
-{
-	const char *a = argv[*i] + 1;
-	char opt[3] = "-?";
-	int r;
-
-	for (; *a != '\0'; a++) {
-		opt[1] = *a;
-		if (*a < 32 || strchr(lcode, *a) == NULL)
-			return bad("unknown option", opt);
-		if (strchr(needarg, *a) == NULL) {
-			if ((r = apply(o, *a, NULL)) != 0)
-				return r;
-			continue;
-		}
-		if (a[1] != '\0')
-			return apply(o, *a, a + 1);
-		if (*i + 1 >= argc)
-			return bad("option needs a value", opt);
-		return apply(o, *a, argv[++*i]);
-	}
-	return 0;
-}
-
-/* Defaults: forward to the group, identity rewrite, the default grace. */
-void
-opts_init(struct opts *o)
-{
-	int s;
-
-	memset(o, 0, sizeof(*o));
-	o->grace_ms = GRACE_DEFAULT_MS;
-	for (s = 0; s < NSIG; s++)
-		o->rewrite[s] = (unsigned char)s;
-}
-
-/* Value of name in envp, or NULL. */
-const char *
-env_value(char **envp, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (; envp != NULL && *envp != NULL; envp++)
-		if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
-			return *envp + len + 1;
-	return NULL;
-}
-
-/* A boolean variable: on unless empty or 0. */
-static int
-on(const char *v)
-{
-	return *v != '\0' && strcmp(v, "0") != 0;
-}
-
-/*
- * Settings from the environment, with the meaning tini and dumb-init give
- * their variables, then pidone's own. The command line overrides them all.
- */
-int
-opts_env(struct opts *o, char **envp)
-{
-	const char *v;
-	long n;
-
-	/* tini's variables count when set at all; pidone's are 1 or 0. */
-	if (env_value(envp, "TINI_SUBREAPER") != NULL)
-		o->subreaper = 1;
-	if ((v = env_value(envp, "PIDONE_SUBREAPER")) != NULL)
-		o->subreaper = on(v);
-	if (env_value(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
-		o->single = 0;
-	if ((v = env_value(envp, "DUMB_INIT_SETSID")) != NULL && strcmp(v, "0") == 0)
-		o->single = 1;
-	if ((v = env_value(envp, "PIDONE_SINGLE_CHILD")) != NULL)
-		o->single = on(v);
-	/* tini's levels: 1 (its default) warns, 2 informs, 3 debugs. */
-	if ((v = env_value(envp, "TINI_VERBOSITY")) != NULL) {
-		if ((n = parse_code(v)) < 0)
-			return bad("bad value of TINI_VERBOSITY", v);
-		o->verbose = n > 1 ? (int)n - 1 : 0;
-	}
-	if ((v = env_value(envp, "PIDONE_VERBOSE")) != NULL) {
-		if ((n = parse_code(v)) < 0)
-			return bad("bad value of PIDONE_VERBOSE", v);
-		o->verbose = (int)n;
-	}
-	if ((v = env_value(envp, "PIDONE_GRACE")) != NULL) {
-		if ((n = parse_duration(v)) < 0)
-			return bad("bad value of PIDONE_GRACE", v);
-		o->grace_ms = n;
-	}
-	if ((v = env_value(envp, "PIDONE_WAIT_ALL")) != NULL)
-		o->wait_all = on(v);
-	return 0;
-}
-
-/*
- * Parse the command line. Options end at the first non-option or at "--",
- * so that "pidone ls -l" runs "ls -l" untouched.
- */
-int
-opts_parse(struct opts *o, int argc, char **argv)
-{
-	int i, r;
-
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (a[0] != '-' || a[1] == '\0')
-			break;
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		r = a[1] == '-' ? parse_long(o, argc, argv, &i) :
-		    parse_short(o, argc, argv, &i);
-		if (r != 0)
-			return r;
-	}
-	o->argv = argv + i;
-	if (o->mode == MODE_INIT || o->mode == MODE_EXEC) {
-		if (argv[i] == NULL)
-			return bad("no command given", NULL);
-	} else if (argv[i] != NULL && o->mode != MODE_HELP &&
-	    o->mode != MODE_VERSION && o->mode != MODE_LICENSE)
-		return bad("this mode takes no command", argv[i]);
-	return 0;
-}
 
 /* pidone's exit code for the command's wait status, after -e. */
 int
@@ -436,10 +126,14 @@ reap(const struct opts *o, struct run *r)
 			continue;
 		}
 		if (pid == r->cmd && !r->exited) {
-			r->status = st;
+			/* A reaped PID is nobody's target: it may be reused.
+			 * A group stays one while any member is left. */
+			r->status = r->noexec ? r->noexec << 8 : st;
 			r->exited = 1;
+			if (r->target == pid)
+				r->target = 0;
 			note(1, "reaped %d (command): %s", (int)pid,
-			    describe(st, how, sizeof(how)));
+			    describe(r->status, how, sizeof(how)));
 		} else if (verbosity >= 1 || o->warn_reap)
 			warn("reaped %d (orphan): %s", (int)pid,
 			    describe(st, how, sizeof(how)));
@@ -466,8 +160,13 @@ trace_signal(const siginfo_t *si, const char *what, int to, pid_t target)
 static void
 forward(const struct opts *o, struct run *r, const siginfo_t *si)
 {
-	int to = sig_forward(o, si->si_signo, r->target);
+	int to;
 
+	if (r->target == 0) {
+		trace_signal(si, "dropped: the command is gone", 0, 0);
+		return;
+	}
+	to = sig_forward(o->rewrite, si->si_signo, r->target);
 	if (to < 0) {
 		trace_signal(si, errno == ESRCH ? "dropped: nobody left to "
 		    "forward it to" : "dropped: kill failed", 0, 0);
@@ -524,31 +223,30 @@ loop(const struct opts *o, struct run *r)
 	}
 }
 
-/* Start the command in a process group of its own; -1 if fork failed. */
+/*
+ * Start the command in a process group of its own, giving it the terminal
+ * if that is pidone's. Returns -1, having said why, if no child could be
+ * made. A command that could not be exec'd is a child that has exited:
+ * pidone says why and reports 127 or 126 when it is reaped.
+ */
 static int
-spawn(const struct opts *o, struct run *r, const sigset_t *mask)
+spawn(const struct opts *o, struct run *r, struct spawn *sp)
 {
 	pid_t pid;
+	int err;
 
-	r->tty = tty_owned();
-	/*
-	 * vfork: the child only sets its group, its terminal and its mask
-	 * before exec or _exit, all safe while it borrows pidone's memory, and
-	 * it starts faster than a copy of pidone would.
-	 */
-	pid = vfork();
-	if (pid < 0) {
-		warn("fork: %s", errstr(errno));
+	sp->tty = r->tty = tty_owned();
+	if ((pid = child_start(sp, &err)) < 0) {
+		warn("cannot start the command: %s", errstr(errno));
 		return -1;
 	}
-	if (pid == 0) {
-		child_isolate(r->tty);
-		child_exec(o->argv, mask);
-	}
-	/* Also here, so that signals forwarded at once find the group. */
-	setpgid(pid, pid);
 	r->cmd = pid;
 	r->target = o->single ? pid : -pid;
+	if (err != 0) {
+		warn("cannot run %s: %s", o->argv[0], errstr(err));
+		r->noexec = child_code(err);
+		return 0;
+	}
 	note(1, "started %d: pgid %d sid %d foreground %d", (int)pid,
 	    (int)getpgid(pid), (int)getsid(pid), r->tty ? (int)tcgetpgrp(0) : -1);
 	note(2, "pidone is pid %d pgid %d sid %d", (int)getpid(),
@@ -563,86 +261,120 @@ spawn(const struct opts *o, struct run *r, const sigset_t *mask)
 	return 0;
 }
 
-/* Print one of the fixed texts to stdout, where it was asked for. */
-static int
-print(const char *s)
+/*
+ * Make sure descriptors 0, 1 and 2 are open before pidone opens anything,
+ * so that nothing it opens lands there and is taken for standard input,
+ * output or error. A closed one gets /dev/null (or, without it, the root
+ * directory as a placeholder), close-on-exec, so that the command finds it
+ * closed, as it was given.
+ */
+static void
+fds_open(void)
 {
-	return write_all(1, s, strlen(s)) < 0 ? EXIT_SYSTEM : 0;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (dup2(fd, fd) < 0 &&
+		    openat(AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC) < 0)
+			openat(AT_FDCWD, "/", O_RDONLY | O_CLOEXEC);
 }
 
-/* --help: the synopsis, then every option from the parser's own list. */
-static int
-help(void)
+/*
+ * Ask for sig when the parent dies. The parent may have died already, in
+ * which case no signal would ever come: pidone's parent changed since
+ * start-up says so, and sig is then sent now, as the kernel would have.
+ */
+static void
+parent_death(int sig, pid_t parent)
 {
-	const char *s = lname;
-	int i;
+	char name[16];
 
-	print(usage);
-	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
-		if (lcode[i] >= 32)
-			say(1, "  -%c, --%s", lcode[i], s);
-		else
-			say(1, "      --%s", s);
-	return print("See pidone(1).\n");
+	if (sig == 0)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
+		warn("cannot set the parent-death signal: %s", errstr(errno));
+	else if (getppid() != parent) {
+		note(1, "parent %d already gone: sending %s to pidone",
+		    (int)parent, sig_name(sig, name));
+		kill(getpid(), sig);
+	}
+}
+
+/* The end of a run: its trace, and pidone's exit status. */
+static int
+finish(const struct opts *o, const struct run *r)
+{
+	char how[48];
+	int rc;
+
+	if (r->cmd == 0) {
+		note(1, "exiting 0: pause ended");
+		return 0;
+	}
+	rc = exit_code(o, r->status);
+	note(1, "exiting %d: command %s%s", rc,
+	    describe(r->status, how, sizeof(how)),
+	    rc == 0 && r->status != 0 ? ", expected (-e)" : "");
+	return rc;
 }
 
 int
 main(int argc, char **argv, char **envp)
 {
+	pid_t parent = getppid();
 	struct opts o;
 	struct run r;
 	sigset_t mask;
-	char how[48];
+	struct spawn sp = { NULL, envp, &mask, 0 };
 	int rc;
 
+	fds_open();
 	opts_init(&o);
-	if ((rc = opts_env(&o, envp)) != 0 ||
-	    (rc = opts_parse(&o, argc, argv)) != 0)
+	if ((rc = opts_parse(&o, argc, argv)) != 0)
+		return rc;
+	if (o.mode == MODE_HELP || o.mode == MODE_VERSION ||
+	    o.mode == MODE_LICENSE)
+		return opts_print(&o);
+	if ((rc = opts_env(&o, envp)) != 0)
 		return rc;
 	verbosity = o.verbose;
-	switch (o.mode) {
-	case MODE_HELP: return help();
-	case MODE_VERSION: return print("pidone " VERSION "\n");
-	case MODE_LICENSE: return print(license);
-	case MODE_INSPECT: return inspect_main(&o);
-	case MODE_EXEC:
+	sp.argv = o.argv;
+	if (o.mode == MODE_INSPECT)
+		return inspect_main(o.tsv);
+	if (o.mode == MODE_EXEC) {
 		sig_current(&mask);
-		return exec_helper(&o, &mask);
-	default: break;
+		return exec_helper(o.exec_how, &sp);
 	}
 
 	memset(&r, 0, sizeof(r));
 	sig_block_all(&mask);
+	out_stderr_nonblock();
 	r.self = getpid();
 	r.pid1 = r.self == 1;
 	if (!r.pid1 || o.subreaper) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-			warn("cannot become a subreaper: %s",
-			    errstr(errno));
+			warn("cannot become a subreaper: %s", errstr(errno));
 		else if (!r.pid1)
 			note(1, "not PID 1: became a child subreaper");
 	}
-	if (o.pdeath != 0 && prctl(PR_SET_PDEATHSIG, o.pdeath) < 0)
-		warn("cannot set the parent-death signal: %s",
-		    errstr(errno));
-	if (o.mode == MODE_INIT && spawn(&o, &r, &mask) < 0)
+	parent_death(o.pdeath, parent);
+	if (o.mode == MODE_INIT && spawn(&o, &r, &sp) < 0)
 		return EXIT_SYSTEM;
+	/* The command starts where pidone was started; pidone itself, which
+	 * may live as long as the container, must not hold a mount busy. */
+	if (chdir("/") < 0)
+		warn("cannot change directory to /: %s", errstr(errno));
 
 	/* From here on pidone may not bail: it waits, forwards and reaps. */
 	loop(&o, &r);
-	shutdown_others(&o, r.pid1, r.had_term);
+	grace_end(r.pid1, o.grace_ms, r.had_term);
 	/* Hand the terminal back, unless pidone's group lies outside the
 	 * namespace (it reads 0): then the shell outside takes it back. */
 	if (r.tty && getpgrp() > 0) {
 		tty_give(getpgrp());
 		note(2, "terminal: taken back");
 	}
-	rc = r.cmd == 0 ? 0 : exit_code(&o, r.status);
-	if (r.cmd == 0)
-		note(1, "exiting 0: pause ended");
-	else
-		note(1, "exiting %d: command %s%s", rc,
-		    describe(r.status, how, sizeof(how)),
-		    rc == 0 && r.status != 0 ? ", expected (-e)" : "");
+	rc = finish(&o, &r);
+	out_flush_lost();
 	return rc;
 }

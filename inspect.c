@@ -9,20 +9,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "inspect.h"
+#include "judge.h"
+#include "out.h"
 #include "pidone.h"
+#include "proc.h"
 #include "signals.h"
 
 #define MAXPROC 400
 #define PF_KTHREAD 0x00200000UL
-#define BIT(sig) (1ULL << ((sig) - 1))
+#define BIT(sig) ((uint64_t)1 << ((sig) - 1))
 
 /* One process, as /proc showed it. */
 struct proc {
 	struct pinfo p;
-	unsigned long long mask[3];	/* blocked, ignored, caught */
+	struct facts f;			/* what judging may use */
 	char cmd[120];
 	char done;			/* already printed in the tree */
-	char sigwait;			/* asleep in sigwaitinfo */
 };
 
 /* Everything inspect knows, and how it prints. */
@@ -49,12 +52,23 @@ collect(const struct pinfo *p, void *arg)
 		return 0;
 	if (v->total++ >= MAXPROC)
 		return 0;
+	uint64_t m[3];
+
 	e->p = *p;
 	/* A name may hold any byte: keep rows one line of TSV fields. */
 	for (s = e->p.comm; *s != '\0'; s++)
 		if ((unsigned char)*s < ' ')
 			*s = '?';
-	e->sigwait = proc_masks(p->pid, e->mask) == 1;
+	proc_masks(p->pid, m);
+	e->f.pid = p->pid;
+	e->f.ppid = p->ppid;
+	e->f.pgid = p->pgid;
+	e->f.sid = p->sid;
+	e->f.state = p->state;
+	e->f.blocked = m[0];
+	e->f.ignored = m[1];
+	e->f.caught = m[2];
+	e->f.waits_known = proc_waits(p->pid, &e->f.waits) == 0;
 	proc_cmdline(p->pid, e->cmd, sizeof(e->cmd));
 	if (e->cmd[0] == '\0')
 		fmt(e->cmd, sizeof(e->cmd), "[%s]", p->comm);
@@ -116,7 +130,7 @@ ids(char *line, size_t *n, const struct pinfo *p, char sep, int width)
  * the real-time ones, as ranges (RTMIN..RTMAX); sep between items.
  */
 static void
-sigs(char *line, size_t *n, unsigned long long mask, int all, const char *sep)
+sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
 {
 	char name[16];
 	const char *s = "";
@@ -166,24 +180,45 @@ tree(struct view *v, struct proc *e, int depth)
 			tree(v, &v->t[i], depth + 1);
 }
 
-/* One process's row: its place, then what it does with each signal. */
+/* The masks of a process: blocked, ignored, caught, waited for. */
+static void
+masks(const struct proc *e, uint64_t m[4])
+{
+	m[0] = e->f.blocked;
+	m[1] = e->f.ignored;
+	m[2] = e->f.caught;
+	m[3] = e->f.waits;
+}
+
+/*
+ * One process's row: its place, then what it does with each signal: b
+ * blocked, i ignored, c caught, w waited for (sigwaitinfo, signalfd), -
+ * none of these, ? none that /proc shows, and what it waits for unknown.
+ */
 static void
 row(const struct view *v, const struct proc *e)
 {
 	char line[768];
+	uint64_t m[4];
 	size_t n = 0, i;
 	int k;
 
+	masks(e, m);
 	if (v->tsv) {
 		add(line, &n, "proc");
 		ids(line, &n, &e->p, '\t', 0);
 		for (k = 0; k < 3; k++) {
-			sigs(line, &n, e->mask[k], 1, ",");
+			sigs(line, &n, m[k], 1, ",");
 			add(line, &n, "\t");
 		}
 		add(line, &n, e->p.comm);
 		add(line, &n, "\t");
 		add(line, &n, e->cmd);
+		add(line, &n, "\t");
+		if (e->f.waits_known)
+			sigs(line, &n, m[3], 1, ",");
+		else
+			add(line, &n, "?");
 		say(1, "%s", line);
 		return;
 	}
@@ -192,19 +227,19 @@ row(const struct view *v, const struct proc *e)
 	for (i = 0; i < sizeof(common); i++) {
 		size_t start = n;
 
-		for (k = 0; k < 3; k++)
-			if (e->mask[k] & BIT(common[i]))
-				line[n++] = "bic"[k];
+		for (k = 0; k < 4; k++)
+			if (m[k] & BIT(common[i]))
+				line[n++] = "bicw"[k];
 		if (n == start)
-			line[n++] = '-';
+			line[n++] = e->f.waits_known ? '-' : '?';
 		while (n < start + 6)
 			line[n++] = ' ';
 	}
-	for (k = 0; k < 3; k++)
-		if (e->mask[k] >> 31) {
-			line[n++] = "bic"[k];
+	for (k = 0; k < 4; k++)
+		if (m[k] >> 31) {
+			line[n++] = "bicw"[k];
 			line[n++] = ':';
-			sigs(line, &n, e->mask[k], 0, ",");
+			sigs(line, &n, m[k], 0, ",");
 			line[n++] = ' ';
 		}
 	while (line[n - 1] == ' ')
@@ -228,55 +263,17 @@ finding(struct view *v, const struct proc *e, const char *kind, long other,
 		say(1, "  %s", text);
 }
 
-/*
- * Every finding about one process. A zombie's only trouble is its parent;
- * a group or session of 0 says more than being outside the command's group.
- */
+/* Every finding about one process, from judge.c, printed. */
 static void
-judge(struct view *v, const struct proc *e)
+judge_one(struct view *v, const struct proc *e)
 {
-	char text[256];
+	struct finding out[JUDGE_MAX];
 	const struct proc *pp = lookup(v, e->p.ppid);
-	unsigned long long handled = e->mask[0] | e->mask[2];
-	int ns = e->p.pgid == 0 || e->p.sid == 0;
+	struct scene sc = { v->self, v->group, pp ? pp->p.comm : "?" };
+	int i, n = judge(&e->f, &sc, out);
 
-	if (e->p.state == 'Z') {
-		fmt(text, sizeof(text), "zombie not reaped by its live parent "
-		    "%d (%s): %s", (int)e->p.ppid, pp ? pp->p.comm : "?",
-		    e->p.ppid == 1 ? "run the command under pidone" : "make "
-		    "it wait for its children, or end it");
-		finding(v, e, "zombie", e->p.ppid, text);
-		return;
-	}
-	if (ns || (v->group > 0 && e->p.pid != 1 && e->p.pid != v->self &&
-	    e->p.pgid != v->group)) {
-		fmt(text, sizeof(text), "group %d, session %d: outside %s, so "
-		    "%s signals miss it: %s", (int)e->p.pgid, (int)e->p.sid,
-		    ns ? "this PID namespace (crun exec before 1.20, bare "
-		    "unshare)" : "the command's group (setsid daemon, exec "
-		    "session)", ns ? "group" : "forwarded", !ns ? "keep it in "
-		    "that group, or let pidone --grace TERM it" : e->p.pid == 1 ?
-		    "make PID 1 a session leader (setsid)" : "start it with "
-		    "pidone --exec");
-		finding(v, e, ns ? "outside-ns" : "outside-group",
-		    ns ? e->p.pgid : v->group, text);
-	}
-	if (e->p.pid == 1 && !(handled & BIT(SIGTERM))) {
-		fmt(text, sizeof(text), "PID 1 neither catches nor blocks TERM%s,"
-		    " so the kernel drops it: run the command under pidone",
-		    handled & BIT(SIGINT) ? "" : " or INT");
-		finding(v, e, "pid1-drops-term", 0, text);
-	}
-	if (e->mask[1] & BIT(SIGTERM))
-		finding(v, e, "ignores-term", SIGTERM, "ignores TERM, so only "
-		    "KILL stops it: stop ignoring TERM (exec keeps it ignored)");
-	/* A running process may block TERM for a moment, as shells do while
-	 * they fork: only a sleeping one shows the mask it keeps. */
-	if (e->p.pid != 1 && !e->sigwait && e->p.state != 'R' &&
-	    (e->mask[0] & BIT(SIGTERM)))
-		finding(v, e, "blocks-term", SIGTERM, "blocks TERM, which stays "
-		    "pending unless read by signalfd: unblock TERM (exec keeps "
-		    "the mask)");
+	for (i = 0; i < n; i++)
+		finding(v, e, out[i].kind, out[i].other, out[i].text);
 }
 
 /*
@@ -348,7 +345,7 @@ report(struct view *v)
 
 	if (v->tsv) {
 		say(1, "#proc\tpid\tppid\tpgid\tsid\ttpgid\tstate\tblocked\t"
-		    "ignored\tcaught\tcomm\tcmdline");
+		    "ignored\tcaught\tcomm\tcmdline\twaited");
 		say(1, "#find\tpid\tkind\tother\ttext");
 	} else {
 		say(1, "   PID  PPID  PGID   SID TPGID S COMMAND");
@@ -357,7 +354,8 @@ report(struct view *v)
 				tree(v, &v->t[i], 0);
 		say(1, "\nsessions and groups:");
 		groups(v);
-		say(1, "\nsignals (b blocked, i ignored, c caught, - default):\n"
+		say(1, "\nsignals (b blocked, i ignored, c caught, w waited for, "
+		    "- default, ? unknown):\n"
 		    "   PID HUP   INT   QUIT  TERM  USR1  USR2  WINCH CHLD  "
 		    "real-time");
 	}
@@ -371,27 +369,28 @@ report(struct view *v)
 		finding(v, NULL, "truncated", v->total, text);
 	}
 	for (i = 0; i < v->n; i++)
-		judge(v, &v->t[i]);
+		judge_one(v, &v->t[i]);
 	if (v->found == 0 && !v->tsv)
 		say(1, "  none");
 }
 
 /*
  * pidone --inspect. /proc must be this namespace's own, or every number
- * would belong to another: /proc/self names this process's PID there.
+ * would belong to another: /proc/self names this process's PID there. A
+ * report that could not be written whole is a failure (exit 111).
  */
 int
-inspect_main(const struct opts *o)
+inspect_main(int tsv)
 {
 	struct view v;
-	int ours;
+	pid_t self;
 
 	memset(&v, 0, sizeof(v));
-	v.tsv = o->tsv;
+	v.tsv = tsv;
 	v.self = getpid();
-	if ((ours = proc_ours()) <= 0) {
-		warn(ours < 0 ? "/proc/self: %s" : "/proc: %s",
-		    ours < 0 ? errstr(errno) : "belongs to another PID namespace");
+	if ((self = proc_self()) != v.self) {
+		warn(self < 0 ? "/proc/self: %s" : "/proc: %s", self < 0 ?
+		    errstr(errno) : "belongs to another PID namespace");
 		return EXIT_SYSTEM;
 	}
 	if (proc_each(collect, &v) < 0) {
@@ -400,5 +399,9 @@ inspect_main(const struct opts *o)
 	}
 	v.group = command_group(&v);
 	report(&v);
+	if (out_error() != 0) {
+		warn("stdout: %s", errstr(out_error()));
+		return EXIT_SYSTEM;
+	}
 	return 0;
 }

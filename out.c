@@ -1,17 +1,27 @@
 /*
- * out.c: pidone's whole output layer. A printf-like formatter small enough
- * that the static binary needs no stdio, and one write helper that copes
- * with EINTR and short writes so that no call site has to.
+ * out.c: pidone's whole output layer, a leaf that calls nothing of
+ * pidone's. A printf-like formatter small enough that the static binary
+ * needs no stdio; one write helper that copes with EINTR and short writes so
+ * that no call site has to; and the rule that tracing never stops the init:
+ * a line that stderr cannot take at once is dropped and counted, never
+ * waited for, so a full pipe cannot stop PID 1 reaping and forwarding.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include "pidone.h"
+#include "out.h"
 
 int verbosity;
+
+static int errfd = 2;		/* where diagnostics go: fd 2, or its copy */
+static int errsock;		/* stderr is a socket: send without waiting */
 static int closed = -1;		/* a stream whose reader has gone */
+static int outerr;		/* errno of the first failed write to stdout */
+static unsigned long lost;	/* lines stderr could not take, not yet told */
 
 /* Write all of buf, retrying after EINTR and short writes. */
 ssize_t
@@ -21,7 +31,9 @@ write_all(int fd, const void *buf, size_t len)
 	size_t left = len;
 
 	while (left > 0) {
-		ssize_t n = write(fd, p, left);
+		ssize_t n = fd == errfd && errsock ?
+		    send(fd, p, left, MSG_DONTWAIT | MSG_NOSIGNAL) :
+		    write(fd, p, left);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -44,7 +56,7 @@ put(char *buf, size_t size, size_t *n, char c)
 
 /* Append an unsigned number in decimal. */
 static void
-putnum(char *buf, size_t size, size_t *n, unsigned long v)
+putnum(char *buf, size_t size, size_t *n, unsigned long long v)
 {
 	char tmp[24];
 	int i = 0;
@@ -58,8 +70,8 @@ putnum(char *buf, size_t size, size_t *n, unsigned long v)
 }
 
 /*
- * Format into buf: %s, %c, %d, %ld, %u, %lu and %%, the conversions pidone
- * uses. Returns the length it needed.
+ * Format into buf: %s, %c, %d, %u with no, one or two l's, and %%, the
+ * conversions pidone uses. Returns the length it needed.
  */
 static int
 vfmt(char *buf, size_t size, const char *f, va_list ap)
@@ -68,17 +80,15 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 
 	for (; *f != '\0'; f++) {
 		int lng = 0;
-		long sv;
+		long long sv;
 		const char *s;
 
 		if (*f != '%') {
 			put(buf, size, &n, *f);
 			continue;
 		}
-		if (*++f == 'l') {
-			lng = 1;
-			f++;
-		}
+		while (*++f == 'l')
+			lng++;
 		switch (*f) {
 		case 's':
 			for (s = va_arg(ap, const char *), s = s ? s : "(null)";
@@ -89,15 +99,17 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 			put(buf, size, &n, (char)va_arg(ap, int));
 			break;
 		case 'd':
-			sv = lng ? va_arg(ap, long) : va_arg(ap, int);
+			sv = lng > 1 ? va_arg(ap, long long) : lng ?
+			    va_arg(ap, long) : va_arg(ap, int);
 			if (sv < 0)
 				put(buf, size, &n, '-');
-			putnum(buf, size, &n, sv < 0 ? -(unsigned long)sv :
-			    (unsigned long)sv);
+			putnum(buf, size, &n, sv < 0 ?
+			    -(unsigned long long)sv : (unsigned long long)sv);
 			break;
 		case 'u':
-			putnum(buf, size, &n, lng ? va_arg(ap, unsigned long) :
-			    va_arg(ap, unsigned));
+			putnum(buf, size, &n, lng > 1 ?
+			    va_arg(ap, unsigned long long) : lng ?
+			    va_arg(ap, unsigned long) : va_arg(ap, unsigned));
 			break;
 		case '\0':
 			f--;
@@ -125,6 +137,35 @@ fmt(char *buf, size_t size, const char *f, ...)
 }
 
 /*
+ * Write one line to stderr, or count it lost if stderr cannot take it now.
+ * Once a write has found the reader gone (EPIPE), write no more there: each
+ * write would raise another SIGPIPE for pidone to wait on and report.
+ */
+static void
+err_line(const char *line, size_t n)
+{
+	char msg[80];
+	size_t m;
+
+	if (errfd == closed)
+		return;
+	if (lost > 0) {
+		m = (size_t)fmt(msg, sizeof(msg), "pidone: stderr was full: "
+		    "%lu lines lost\n", lost);
+		if (write_all(errfd, msg, m) < 0) {
+			lost += line != NULL;
+			closed = errno == EPIPE ? errfd : closed;
+			return;
+		}
+		lost = 0;
+	}
+	if (line != NULL && write_all(errfd, line, n) < 0) {
+		lost += errno == EAGAIN || errno == EWOULDBLOCK;
+		closed = errno == EPIPE ? errfd : closed;
+	}
+}
+
+/*
  * Format one line after prefix and write it with a single write(2), so that
  * lines from pidone and from the command do not interleave mid-line.
  */
@@ -140,13 +181,10 @@ vsay(int fd, const char *prefix, const char *f, va_list ap)
 	n += (size_t)len < sizeof(line) - 2 - n ? (size_t)len :
 	    sizeof(line) - 2 - n;
 	line[n++] = '\n';
-	/*
-	 * Once a write has found the reader gone (EPIPE), write no more to
-	 * that stream: each write would raise another SIGPIPE for pidone to
-	 * wait on and report, for ever.
-	 */
-	if (fd != closed && write_all(fd, line, n) < 0 && errno == EPIPE)
-		closed = fd;
+	if (fd == 2)
+		err_line(line, n);
+	else if (write_all(fd, line, n) < 0 && outerr == 0)
+		outerr = errno;
 }
 
 /* Write one formatted line to fd; a newline is added. */
@@ -174,31 +212,103 @@ warn(const char *f, ...)
 	va_end(ap);
 }
 
+/* The errno of the first write to standard output that failed, or 0. */
+int
+out_error(void)
+{
+	return outerr;
+}
+
+/*
+ * From now on write to stderr without ever waiting. O_NONBLOCK on fd 2
+ * itself would change the open file the command shares, so a pipe or a
+ * terminal is opened anew through /proc, giving pidone a description of its
+ * own; a socket, which cannot be, is written with MSG_DONTWAIT. A file,
+ * which can seek, takes a line at once and keeps its offset shared.
+ */
+void
+out_stderr_nonblock(void)
+{
+	int type, fd;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(2, SOL_SOCKET, SO_TYPE, &type, &len) == 0)
+		errsock = 1;
+	else if (lseek(2, 0, SEEK_CUR) < 0 && errno == ESPIPE &&
+	    (fd = openat(AT_FDCWD, "/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC)) >= 0)
+		errfd = fd;
+}
+
+/* Tell, if stderr now takes it, how many lines it could not take. */
+void
+out_flush_lost(void)
+{
+	err_line(NULL, 0);
+}
+
+/*
+ * A value from outside, fit to quote in a one-line message: control
+ * characters shown as '?', and cut, with "...", to the size of buf, so
+ * that the message's own ending is never lost.
+ */
+const char *
+out_value(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++)
+		buf[i] = (unsigned char)s[i] < ' ' || s[i] == 127 ? '?' : s[i];
+	buf[i] = '\0';
+	if (s[i] != '\0' && size > 4)
+		memcpy(buf + size - 4, "...", 4);
+	return buf;
+}
+
 /*
  * The reason for errno e, in the words of the C libraries, for the errors
- * pidone can meet. libc's own table of every message would be the largest
- * thing in the binary; an unlisted error reads "error N".
+ * pidone can meet; libc's table of every message would be the largest
+ * thing in the binary. Keyed by the errno names, whose numbers differ
+ * between architectures. Any other error reads "error N".
  */
 const char *
 errstr(int e)
 {
-	static const char msgs[] =
-	    "\001Operation not permitted\0" "\002No such file or directory\0"
-	    "\003No such process\0" "\007Argument list too long\0"
-	    "\010Exec format error\0" "\012No child process\0"
-	    "\013Resource temporarily unavailable\0" "\014Out of memory\0"
-	    "\015Permission denied\0" "\024Not a directory\0"
-	    "\025Is a directory\0" "\026Invalid argument\0"
-	    "\027Too many open files in system\0"
-	    "\030No file descriptors available\0" "\031Not a tty\0"
-	    "\032Text file busy\0" "\044Filename too long\0"
-	    "\046Function not implemented\0" "\050Symbolic link loop\0";
+	static const struct {
+		int num;
+		const char *text;
+	} msgs[] = {
+		{ EPERM, "Operation not permitted" },
+		{ ENOENT, "No such file or directory" },
+		{ ESRCH, "No such process" },
+		{ EIO, "I/O error" },
+		{ ENXIO, "No such device or address" },
+		{ E2BIG, "Argument list too long" },
+		{ ENOEXEC, "Exec format error" },
+		{ EBADF, "Bad file descriptor" },
+		{ ECHILD, "No child process" },
+		{ EAGAIN, "Resource temporarily unavailable" },
+		{ ENOMEM, "Out of memory" },
+		{ EACCES, "Permission denied" },
+		{ ENOTDIR, "Not a directory" },
+		{ EISDIR, "Is a directory" },
+		{ EINVAL, "Invalid argument" },
+		{ ENFILE, "Too many open files in system" },
+		{ EMFILE, "Too many open files" },
+		{ ENOTTY, "Not a tty" },
+		{ ETXTBSY, "Text file busy" },
+		{ ENOSPC, "No space left on device" },
+		{ EPIPE, "Broken pipe" },
+		{ ENAMETOOLONG, "Filename too long" },
+		{ ENOSYS, "Function not implemented" },
+		{ ELOOP, "Symbolic link loop" },
+	};
 	static char unknown[24];
-	const char *s;
+	size_t i;
 
-	for (s = msgs; *s != '\0'; s += strlen(s) + 1)
-		if ((unsigned char)*s == e)
-			return s + 1;
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
+		if (msgs[i].num == e)
+			return msgs[i].text;
 	fmt(unknown, sizeof(unknown), "error %d", e);
 	return unknown;
 }

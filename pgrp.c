@@ -5,25 +5,35 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "pidone.h"
+#include "child.h"
+#include "out.h"
 #include "pgrp.h"
-#include "signals.h"
+#include "proc.h"
 
 /*
- * True when standard input is a terminal whose foreground group is ours:
- * only then is the terminal pidone's to hand to the command.
+ * True when standard input is a terminal whose foreground group is known to
+ * be ours: only then is the terminal pidone's to hand to the command.
+ * Across a PID namespace, getpgrp() and tcgetpgrp() both read 0 when the
+ * groups they name lie outside it, whether or not they are the same group:
+ * equal numbers prove nothing there. The kernel still knows: with SIGTTIN
+ * blocked, as it is in pidone, a read of no bytes fails with EIO from a
+ * background group and returns 0 from the foreground one.
  */
 int
 tty_owned(void)
 {
-	/* tcgetpgrp fails (-1) where standard input is no terminal. */
-	return tcgetpgrp(0) == getpgrp();
+	pid_t fg = tcgetpgrp(0), pg = getpgrp();
+	char none;
+
+	if (fg < 0)
+		return 0;
+	if (pg > 0)
+		return fg == pg;
+	return fg == 0 && read(0, &none, 0) == 0;
 }
 
 /*
@@ -39,91 +49,21 @@ tty_give(pid_t pgrp)
 }
 
 /*
- * In the child, between fork and exec: a process group of its own and, when
- * pidone owned the terminal, the terminal's foreground. Async-signal-safe.
- * The parent calls setpgid too, so neither order of the two races.
- */
-void
-child_isolate(int give_tty)
-{
-	setpgid(0, 0);
-	if (give_tty)
-		tcsetpgrp(0, getpid());
-}
-
-/*
- * execvp, smaller than libc's: a name with a slash runs as it is, others
- * are looked for in each directory of PATH (an empty entry is the current
- * one). Returns the errno to report: EACCES if some candidate was found but
- * not runnable, as POSIX asks, else the last error. Async-signal-safe: no
- * heap, only execve.
- */
-static int
-exec_path(char **argv)
-{
-	const char *path = env_value(environ, "PATH"), *dir, *end;
-	size_t len = strlen(argv[0]), n;
-	char buf[4096];
-	int e = ENOENT, eacces = 0;
-
-	if (len == 0)
-		return ENOENT;
-	if (strchr(argv[0], '/') != NULL) {
-		execve(argv[0], argv, environ);
-		return errno;
-	}
-	if (path == NULL)
-		path = "/usr/local/bin:/bin:/usr/bin";
-	for (dir = path; ; dir = end + 1) {
-		end = strchr(dir, ':');
-		n = end ? (size_t)(end - dir) : strlen(dir);
-		if (n + len + 2 <= sizeof(buf)) {
-			memcpy(buf, dir, n);
-			buf[n] = '/';
-			memcpy(buf + n + (n > 0), argv[0], len + 1);
-			execve(buf, argv, environ);
-			e = errno;
-			eacces |= e == EACCES;
-			if (e != ENOENT && e != ENOTDIR && e != EACCES)
-				return e;
-		}
-		if (end == NULL)
-			return eacces ? EACCES : e;
-	}
-}
-
-/*
- * Restore the mask pidone was started with and run argv, never returning.
- * A failed exec is reported from here, where errno is known, and ends the
- * process with 127 (not found) or 126 (found, not runnable) as shells do.
- */
-void
-child_exec(char **argv, const sigset_t *mask)
-{
-	int e;
-
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	e = exec_path(argv);
-	warn("cannot run %s: %s", argv[0], errstr(e));
-	_exit(e == ENOENT || e == ENOTDIR ? EXIT_NOTFOUND : EXIT_NOEXEC);
-}
-
-/*
- * The controlling terminal on a new descriptor, or -1 when there is none.
+ * The controlling terminal on a new descriptor, or -1 when there is none;
+ * the caller closes it before the exec.
  * /dev/tty says so directly (ENXIO: no terminal). A container without that
  * node still shows it: TIOCGSID answers only on one's controlling terminal.
  */
 static int
 ctty_open(void)
 {
-	int fd = sys_open("/dev/tty", O_RDWR | O_NOCTTY), i;
+	int fd = openat(AT_FDCWD, "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), i;
 
 	if (fd >= 0 || errno == ENXIO)
 		return fd;
 	for (i = 0; i <= 2; i++)
 		if (tcgetsid(i) >= 0)
-			/* The raw call: libc's fcntl wrapper is large. */
-			return (int)syscall(SYS_fcntl, i, F_DUPFD_CLOEXEC, 3);
+			return dup(i);
 	return -1;
 }
 
@@ -214,16 +154,17 @@ new_group(int tty)
  * a controlling terminal, setsid() gives PGID = SID = PID, as runc does.
  * With one whose session lies outside the container, a new group made the
  * terminal's foreground keeps the terminal, so job control and Ctrl-C work.
+ * Returns only when the exec failed: the exit status, after saying why.
  */
 int
-exec_helper(const struct opts *o, const sigset_t *mask)
+exec_helper(enum exec_how how, const struct spawn *s)
 {
-	int tty = ctty_open();
+	int tty = ctty_open(), e;
 
 	exec_report("found", tty);
-	if (o->exec_how == EXEC_SETSID)
+	if (how == EXEC_SETSID)
 		new_session(1);
-	else if (o->exec_how == EXEC_SETPGID)
+	else if (how == EXEC_SETPGID)
 		new_group(tty);
 	else if (getsid(0) == getpid())
 		note(1, "exec: already a session leader: nothing to do");
@@ -234,6 +175,7 @@ exec_helper(const struct opts *o, const sigset_t *mask)
 	exec_report("now", tty);
 	if (tty >= 0)
 		close(tty);
-	child_exec(o->argv, mask);
-	return EXIT_NOEXEC;
+	e = child_exec_here(s);
+	warn("cannot run %s: %s", s->argv[0], errstr(e));
+	return child_code(e);
 }

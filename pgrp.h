@@ -1,15 +1,16 @@
-/* pidone: process groups, sessions, the terminal and the exec helper. */
+/* pgrp.h: process groups, sessions, the terminal, the exec helper (pgrp.c). */
 #ifndef PGRP_H
 #define PGRP_H
 
 #include <sys/types.h>
 
-struct opts;
+#include "child.h"
+
+/* How the exec helper repairs the caller's process group. */
+enum exec_how { EXEC_AUTO, EXEC_SETSID, EXEC_SETPGID };
 
 int tty_owned(void);
 void tty_give(pid_t pgrp);
-void child_isolate(int give_tty);
-int exec_helper(const struct opts *o, const sigset_t *mask);
-void child_exec(char **argv, const sigset_t *mask);
+int exec_helper(enum exec_how how, const struct spawn *s);
 
 #endif

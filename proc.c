@@ -1,19 +1,26 @@
 /*
- * proc.c: reading /proc of pidone's PID namespace, without the heap: one
- * process's stat line, and a walk over every process.
+ * proc.c: reading /proc without the heap: one process's stat line and
+ * status masks, a walk over every process, and the one safe way to signal
+ * a process that the walk chose. /proc may belong to another PID namespace
+ * than pidone's (a container started without its own /proc mount): every
+ * PID here is in /proc's numbering, and proc_self says where pidone is in
+ * it, so callers never mix the two.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "pidone.h"
+#include "out.h"
+#include "proc.h"
 
-/* Read the next space-separated number at *p into *v; advance *p. */
+/* Read the next space-separated whole number at *p into *v; advance *p. */
 static int
-field(char **p, long *v)
+field(char **p, int64_t *v)
 {
-	long sign = 1, n = 0;
+	int64_t sign = 1, n = 0;
 	char *s = *p;
 
 	while (*s == ' ')
@@ -31,19 +38,15 @@ field(char **p, long *v)
 	return 0;
 }
 
-/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length, or -1. */
+/* Read a small file at dir (a descriptor) into buf; its length, or -1. */
 static ssize_t
-slurp(pid_t pid, const char *name, char *buf, size_t size)
+slurp_at(int dir, const char *name, char *buf, size_t size)
 {
-	char path[40];
 	ssize_t n;
 	int fd;
 
-	if (pid == 0)
-		fmt(path, sizeof(path), "/proc/self/%s", name);
-	else
-		fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	if ((fd = sys_open(path, O_RDONLY)) < 0)
+	buf[0] = '\0';
+	if ((fd = openat(dir, name, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	n = read(fd, buf, size - 1);
 	close(fd);
@@ -51,19 +54,57 @@ slurp(pid_t pid, const char *name, char *buf, size_t size)
 	return n;
 }
 
-/* Fill p from /proc/PID/stat. Returns 0, or -1 if the process is gone. */
-int
-proc_stat(pid_t pid, struct pinfo *p)
+/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length, or -1. */
+static ssize_t
+slurp(pid_t pid, const char *name, char *buf, size_t size)
 {
-	char buf[512], *open_paren, *close_paren, *s;
-	long v[7];
+	char path[48];
+
+	if (pid == 0)
+		fmt(path, sizeof(path), "/proc/self/%s", name);
+	else
+		fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return slurp_at(AT_FDCWD, path, buf, size);
+}
+
+/*
+ * Call fn(dir, name, arg) for every entry of the directory dir until it
+ * returns non-zero; its value, or -1 (errno set) if dir cannot be read.
+ * The raw records of getdents64 into a stack buffer, since opendir would
+ * allocate; their layout is the kernel's, the same on every architecture.
+ */
+static int
+each_entry(int dir, int (*fn)(int, const char *, void *), void *arg)
+{
+	struct dirent_k {
+		unsigned long long d_ino;
+		long long d_off;
+		unsigned short d_reclen;
+		unsigned char d_type;
+		char d_name[];
+	} *d;
+	long long buf[512];
+	long n, off;
+	int r = 0;
+
+	while (r == 0 && (n = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0)
+		for (off = 0; r == 0 && off < n; off += d->d_reclen) {
+			d = (struct dirent_k *)((char *)buf + off);
+			r = fn(dir, d->d_name, arg);
+		}
+	return n < 0 ? -1 : r;
+}
+
+/* Parse a stat line into p. Returns 0, or -1 if it is not one. */
+static int
+parse_stat(char *buf, pid_t pid, struct pinfo *p)
+{
+	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
+	char *s;
+	int64_t v[7];
 	size_t len;
 	int i;
 
-	if (slurp(pid, "stat", buf, sizeof(buf)) <= 0)
-		return -1;
-	open_paren = strchr(buf, '(');
-	close_paren = strrchr(buf, ')');
 	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
 		return -1;
 	len = (size_t)(close_paren - open_paren - 1);
@@ -82,41 +123,160 @@ proc_stat(pid_t pid, struct pinfo *p)
 	p->pgid = (pid_t)v[1];
 	p->sid = (pid_t)v[2];
 	p->tpgid = (pid_t)v[4];
-	p->flags = (unsigned long)v[5];
-	p->start = (unsigned long)v[6];
+	p->flags = (uint64_t)v[5];
+	p->start = (uint64_t)v[6];
 	return 0;
+}
+
+/* Fill p from /proc/PID/stat. Returns 0, or -1 if the process is gone. */
+int
+proc_stat(pid_t pid, struct pinfo *p)
+{
+	char buf[512];
+
+	if (slurp(pid, "stat", buf, sizeof(buf)) <= 0)
+		return -1;
+	return parse_stat(buf, pid, p);
+}
+
+/* Parse the hexadecimal mask after a "Key:\t" into *m (signal N, bit N-1). */
+static void
+hexmask(const char *s, uint64_t *m)
+{
+	for (*m = 0; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
+		*m = *m << 4 | (uint64_t)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+}
+
+/* The value of the line "key:" in the text of a /proc status file, or NULL. */
+static char *
+line_of(char *text, const char *key)
+{
+	size_t len = strlen(key);
+	char *p;
+
+	for (p = text; p != NULL; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (strncmp(p, key, len) == 0 && p[len] == ':') {
+			for (p += len + 1; *p == '\t' || *p == ' '; p++)
+				;
+			return p;
+		}
+	return NULL;
 }
 
 /*
  * The SigBlk, SigIgn and SigCgt masks of /proc/PID/status into m[0..2],
- * bit N-1 for signal N. Returns 0, 1 when the process sleeps in sigwaitinfo
- * or sigtimedwait, or -1 if it is gone. In that wait the kernel unblocks the
- * signals waited for, and /proc shows only what stays blocked: count every
- * signal not ignored as blocked then, the mask such a waiter keeps (all, for
- * an init like pidone).
+ * bit N-1 for signal N, as the kernel states them. Returns 0, or -1 if the
+ * process is gone. A process asleep in sigwaitinfo shows the signals it
+ * waits for as unblocked: proc_waits tells those.
  */
 int
-proc_masks(pid_t pid, unsigned long long m[3])
+proc_masks(pid_t pid, uint64_t m[3])
 {
-	static const char *const key[3] = { "SigBlk:", "SigIgn:", "SigCgt:" };
+	static const char *const key[3] = { "SigBlk", "SigIgn", "SigCgt" };
 	char buf[4096], *s;
 	int i;
 
 	m[0] = m[1] = m[2] = 0;
 	if (slurp(pid, "status", buf, sizeof(buf)) <= 0)
 		return -1;
-	for (s = buf; (s = strchr(s, '\n')) != NULL;)
-		for (s++, i = 0; i < 3; i++)
-			if (strncmp(s, key[i], 7) == 0)
-				for (s += 8; (*s >= '0' && *s <= '9') ||
-				    (*s >= 'a' && *s <= 'f'); s++)
-					m[i] = m[i] << 4 | (unsigned)(*s <= '9' ?
-					    *s - '0' : *s - 'a' + 10);
-	if (slurp(pid, "wchan", buf, sizeof(buf)) < 15 ||
-	    strncmp(buf, "do_sigtimedwait", 15) != 0)
-		return 0;
-	m[0] |= ~m[1] & ~(1ULL << (SIGKILL - 1) | 1ULL << (SIGSTOP - 1));
-	return 1;
+	for (i = 0; i < 3; i++)
+		if ((s = line_of(buf, key[i])) != NULL)
+			hexmask(s, &m[i]);
+	return 0;
+}
+
+/*
+ * The signal set at address addr of pid's memory, as the kernel keeps it:
+ * an array of unsigned longs, the lowest signals first. 0, or -1.
+ */
+static int
+read_set(pid_t pid, unsigned long long addr, uint64_t *set)
+{
+	unsigned long w[8 / sizeof(unsigned long)];
+	char path[32];
+	size_t i;
+	int fd;
+	ssize_t n;
+
+	fmt(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = pread(fd, w, sizeof(w), (off_t)addr);
+	close(fd);
+	if (n != (ssize_t)sizeof(w))
+		return -1;
+	for (*set = 0, i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		*set |= (uint64_t)w[i] << (i * 8 * sizeof(unsigned long));
+	return 0;
+}
+
+/* Whether NR is one of the system calls sigwaitinfo and its kin sleep in. */
+static int
+is_sigwait(long nr)
+{
+#ifdef SYS_rt_sigtimedwait
+	if (nr == SYS_rt_sigtimedwait)
+		return 1;
+#endif
+#ifdef SYS_rt_sigtimedwait_time64
+	if (nr == SYS_rt_sigtimedwait_time64)
+		return 1;
+#endif
+	return 0;
+}
+
+/* One entry of /proc/PID/fdinfo: a signalfd's sigmask joins *arg. */
+static int
+fdinfo_one(int dir, const char *name, void *arg)
+{
+	char buf[1024], *s;
+	uint64_t m;
+
+	if (name[0] != '.' && slurp_at(dir, name, buf, sizeof(buf)) > 0 &&
+	    (s = line_of(buf, "sigmask")) != NULL) {
+		hexmask(s, &m);
+		*(uint64_t *)arg |= m;
+	}
+	return 0;
+}
+
+/*
+ * The signals pid takes synchronously, into *set: those it sleeps waiting
+ * for in sigwaitinfo (the system call /proc/PID/syscall names, and the set
+ * at its first argument, in /proc/PID/mem) and those its signalfds read
+ * (the sigmask lines of /proc/PID/fdinfo). Returns 0, or -1 when pidone
+ * cannot know: these files need the right to trace pid (root, or its owner
+ * where ptrace allows), and a running process names no system call.
+ */
+int
+proc_waits(pid_t pid, uint64_t *set)
+{
+	char buf[4096], path[48], *s;
+	unsigned long long addr = 0;
+	int64_t nr;
+	int dir, r;
+
+	*set = 0;
+	if (slurp(pid, "syscall", buf, sizeof(buf)) <= 0 ||
+	    strncmp(buf, "running", 7) == 0)
+		return -1;
+	s = buf;
+	if (field(&s, &nr) == 0 && is_sigwait((long)nr)) {
+		if (strncmp(s, " 0x", 3) != 0)
+			return -1;
+		for (s += 3; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f');
+		    s++)
+			addr = addr << 4 | (unsigned)(*s <= '9' ? *s - '0' :
+			    *s - 'a' + 10);
+		if (read_set(pid, addr, set) < 0)
+			return -1;
+	}
+	fmt(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
+	if ((dir = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	r = each_entry(dir, fdinfo_one, set);
+	close(dir);
+	return r < 0 ? -1 : 0;
 }
 
 /* The value of the "key:" line of /proc/PID/status (PID 0: self), or "?". */
@@ -124,20 +284,52 @@ void
 proc_status(pid_t pid, const char *key, char *buf, size_t size)
 {
 	char st[4096], *p, *end;
-	size_t len = strlen(key);
 
 	fmt(buf, size, "?");
-	if (slurp(pid, "status", st, sizeof(st)) <= 0)
+	if (slurp(pid, "status", st, sizeof(st)) <= 0 ||
+	    (p = line_of(st, key)) == NULL)
 		return;
-	for (p = st; p != NULL; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (strncmp(p, key, len) == 0 && p[len] == ':') {
-			for (p += len + 1; *p == '\t' || *p == ' '; p++)
-				;
-			if ((end = strchr(p, '\n')) != NULL)
-				*end = '\0';
-			fmt(buf, size, "%s", p);
-			return;
-		}
+	if ((end = strchr(p, '\n')) != NULL)
+		*end = '\0';
+	fmt(buf, size, "%s", p);
+}
+
+/*
+ * Entry level of the "key:" line of /proc/PID/status (PID 0: self), for
+ * NSpid, NSpgid and NSsid: the process's IDs in each PID namespace from
+ * /proc's own down to its innermost. -1 where there is no such entry.
+ */
+pid_t
+proc_ns_id(pid_t pid, const char *key, int level)
+{
+	char st[4096], *s;
+	int64_t id = -1;
+	int i;
+
+	if (slurp(pid, "status", st, sizeof(st)) <= 0 ||
+	    (s = line_of(st, key)) == NULL)
+		return -1;
+	for (i = 0; i <= level; i++) {
+		while (*s == '\t')
+			s++;
+		if (field(&s, &id) < 0)
+			return -1;
+	}
+	return (pid_t)id;
+}
+
+/*
+ * How many PID namespaces lie between /proc's and pidone's own: 0 when
+ * /proc is pidone's; the index of pidone's own IDs in NSpid lines.
+ */
+int
+proc_ns_level(void)
+{
+	int level = 0;
+
+	while (proc_ns_id(0, "NSpid", level + 1) > 0)
+		level++;
+	return level;
 }
 
 /*
@@ -157,39 +349,44 @@ proc_cmdline(pid_t pid, char *buf, size_t size)
 		buf[--n] = '\0';
 }
 
+/* What proc_each passes each_entry: the caller's function and argument. */
+struct walk {
+	int (*fn)(const struct pinfo *, void *);
+	void *arg;
+};
+
+/* One entry of /proc: a process, when its name is a number. */
+static int
+walk_one(int dir, const char *name, void *arg)
+{
+	struct walk *w = arg;
+	struct pinfo p;
+	char *s = (char *)name;
+	int64_t pid = 0;
+
+	(void)dir;
+	if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0 ||
+	    proc_stat((pid_t)pid, &p) < 0)
+		return 0;
+	return w->fn(&p, w->arg);
+}
+
 /*
  * Call fn for every process in /proc, in directory order, until it returns
- * non-zero. getdents64 into a stack buffer: opendir would allocate.
+ * non-zero; its value, or -1 (errno set) if /proc cannot be read.
  */
 int
 proc_each(int (*fn)(const struct pinfo *, void *), void *arg)
 {
-	char buf[4096];
-	struct pinfo p;
-	long n, off;
-	int fd = sys_open("/proc", O_RDONLY | O_DIRECTORY), r = 0;
+	struct walk w = { fn, arg };
+	int fd = openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
 
 	if (fd < 0)
 		return -1;
-	while (r == 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (off = 0; r == 0 && off < n;) {
-			struct linux_dirent64 {
-				unsigned long long d_ino;
-				long long d_off;
-				unsigned short d_reclen;
-				unsigned char d_type;
-				char d_name[];
-			} *d = (struct linux_dirent64 *)(buf + off);
-			long pid = 0;
-			char *s = d->d_name;
-
-			off += d->d_reclen;
-			if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0)
-				continue;
-			if (proc_stat((pid_t)pid, &p) == 0)
-				r = fn(&p, arg);
-		}
+	r = each_entry(fd, walk_one, &w);
+	e = errno;
 	close(fd);
+	errno = e;
 	return r;
 }
 
@@ -211,20 +408,60 @@ proc_descends(pid_t pid, pid_t ancestor)
 }
 
 /*
- * Whether /proc is this PID namespace's own, so that its PIDs are ours:
- * 1 if so, 0 if it belongs to another namespace, -1 (errno set) if
- * /proc/self cannot be read. /proc/self names this process's PID there.
+ * pidone's PID in /proc's numbering: /proc/self names it. Equal to getpid()
+ * when /proc is this PID namespace's own; another number when /proc belongs
+ * to an outer namespace; -1 (errno set) when pidone cannot be seen there
+ * or /proc cannot be read.
  */
-int
-proc_ours(void)
+pid_t
+proc_self(void)
 {
-	char link[16], pid[16];
-	long n = syscall(SYS_readlinkat, AT_FDCWD, "/proc/self", link,
-	    sizeof(link) - 1);
+	char link[24], *s = link;
+	int64_t pid;
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
 
 	if (n < 0)
 		return -1;
 	link[n] = '\0';
-	fmt(pid, sizeof(pid), "%d", (int)getpid());
-	return strcmp(link, pid) == 0;
+	if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	return (pid_t)pid;
+}
+
+/*
+ * Send sig to the process the walk saw as pid, started at start, through a
+ * descriptor of its /proc directory, which is a pidfd: once open it names
+ * that process and no other, however PIDs are reused. The start time is
+ * checked again after opening, so a PID reused before the open is found
+ * out. Kernels before 5.1 have no pidfd_send_signal (no C library wrapped
+ * it everywhere then, hence the raw call): there, where /proc is pidone's
+ * own, kill(2) follows the check, with the small window the check leaves.
+ * Returns 0, or -1 with errno (ESRCH: the process is gone).
+ */
+int
+proc_signal(pid_t pid, uint64_t start, int sig)
+{
+	char path[32], buf[512];
+	struct pinfo p;
+	int fd, r = -1;
+
+	fmt(path, sizeof(path), "/proc/%d", (int)pid);
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
+	if (slurp_at(fd, "stat", buf, sizeof(buf)) <= 0 ||
+	    parse_stat(buf, pid, &p) < 0 || p.start != start || p.state == 'Z')
+		errno = ESRCH;
+	else {
+#ifdef SYS_pidfd_send_signal
+		r = (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+		if (r < 0 && errno == ENOSYS && proc_self() == getpid())
+#else
+		if (proc_self() == getpid())
+#endif
+			r = kill(pid, sig);
+	}
+	close(fd);
+	return r;
 }

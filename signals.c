@@ -9,7 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pidone.h"
+#include "out.h"
+#include "parse.h"
 #include "signals.h"
 
 /* The names kill -l prints, without the SIG prefix; aliases after them. */
@@ -84,7 +85,7 @@ int
 sig_number(const char *s)
 {
 	size_t i;
-	long off;
+	int64_t off;
 
 	if (s[0] >= '0' && s[0] <= '9')
 		return (int)parse_number(s, NSIG - 1);
@@ -188,6 +189,19 @@ sig_how(const siginfo_t *si)
 }
 
 /*
+ * Set the whole signal mask, the raw call being the portable way here:
+ * glibc's and musl's sigprocmask leave out the signals they keep for
+ * themselves (32..34), and an unblocked 34 would kill pidone, or as PID 1
+ * be lost, instead of reaching the command. The kernel's set is NSIG / 8
+ * bytes on every architecture. Async-signal-safe, for the vfork child.
+ */
+static void
+setmask(const sigset_t *set, sigset_t *old)
+{
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, set, old, NSIG / 8);
+}
+
+/*
  * Block every signal and remember the mask pidone was started with, for the
  * command. Blocked signals stay pending for sig_wait, even those the kernel
  * would drop for a PID 1 with the default action, and even the fault signals
@@ -198,17 +212,24 @@ sig_block_all(sigset_t *saved)
 {
 	sigset_t all;
 
-	/* The raw call: musl's would hide 32..34 of the saved mask. */
 	fill(&all);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, saved, NSIG / 8);
+	sigemptyset(saved);
+	setmask(&all, saved);
 }
 
-/* The current mask, all of it (see sig_block_all), for the exec helper. */
+/* The current mask, all of it (see setmask), for the exec helper. */
 void
 sig_current(sigset_t *mask)
 {
 	sigemptyset(mask);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, mask, NSIG / 8);
+	setmask(NULL, mask);
+}
+
+/* Set the mask back to one saved by sig_block_all or sig_current. */
+void
+sig_restore(const sigset_t *mask)
+{
+	setmask(mask, NULL);
 }
 
 /*
@@ -216,15 +237,15 @@ sig_current(sigset_t *mask)
  * idle pidone is never woken. Returns the signal, or 0 on timeout.
  */
 int
-sig_wait(siginfo_t *si, long timeout_ms)
+sig_wait(siginfo_t *si, int64_t timeout_ms)
 {
 	sigset_t all;
 	struct timespec ts;
 	int sig;
 
 	fill(&all);
-	ts.tv_sec = timeout_ms / 1000;
-	ts.tv_nsec = (timeout_ms % 1000) * 1000000L;
+	ts.tv_sec = (time_t)(timeout_ms / 1000);
+	ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
 	for (;;) {
 		sig = timeout_ms < 0 ? sigwaitinfo(&all, si) :
 		    sigtimedwait(&all, si, &ts);
@@ -237,13 +258,14 @@ sig_wait(siginfo_t *si, long timeout_ms)
 }
 
 /*
- * Send sig, after rewriting, to target (a PID, or -PGID). Returns the signal
- * delivered, 0 when the rewrite drops it, or -1 with errno from kill(2).
+ * Send sig, after rewriting by the table rewrite (NSIG entries), to target
+ * (a PID, or -PGID). Returns the signal delivered, 0 when the rewrite drops
+ * it, or -1 with errno from kill(2).
  */
 int
-sig_forward(const struct opts *o, int sig, pid_t target)
+sig_forward(const unsigned char *rewrite, int sig, pid_t target)
 {
-	int to = sig < NSIG ? o->rewrite[sig] : sig;
+	int to = sig < NSIG ? rewrite[sig] : sig;
 
 	if (to == 0)
 		return 0;

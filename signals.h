@@ -1,10 +1,9 @@
-/* pidone: signal masks, the wait primitive, names and forwarding. */
+/* signals.h: masks, the wait, names and forwarding (signals.c). */
 #ifndef SIGNALS_H
 #define SIGNALS_H
 
 #include <signal.h>
-
-struct opts;
+#include <stdint.h>
 
 int sig_number(const char *s);
 const char *sig_name(int sig, char buf[16]);
@@ -13,7 +12,8 @@ const char *sig_how(const siginfo_t *si);
 
 void sig_block_all(sigset_t *saved);
 void sig_current(sigset_t *mask);
-int sig_wait(siginfo_t *si, long timeout_ms);
-int sig_forward(const struct opts *o, int sig, pid_t target);
+void sig_restore(const sigset_t *mask);
+int sig_wait(siginfo_t *si, int64_t timeout_ms);
+int sig_forward(const unsigned char *rewrite, int sig, pid_t target);
 
 #endif

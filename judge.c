@@ -1,0 +1,97 @@
+/*
+ * judge.c: inspect's findings, as a pure function of what /proc states
+ * (SigBlk, SigIgn, SigCgt, State, what a process waits for): no I/O, so
+ * that the unit tests can put any situation to it. Where pidone cannot
+ * know, the verdict is V_UNKNOWN and no finding is drawn from it.
+ */
+#include <signal.h>
+
+#include "judge.h"
+#include "out.h"
+
+#define BIT(sig) ((uint64_t)1 << ((sig) - 1))
+
+/*
+ * What becomes of sig sent to the process. A handler or an ignore decides
+ * it. A process asleep in sigwaitinfo shows the signals it waits for as
+ * unblocked, so a signal neither blocked nor handled is only known to take
+ * the default action when pidone could read what the process waits for.
+ */
+enum verdict
+judge_signal(const struct facts *f, int sig)
+{
+	if (f->caught & BIT(sig))
+		return V_CAUGHT;
+	if (f->ignored & BIT(sig))
+		return V_IGNORED;
+	if (f->waits_known && (f->waits & BIT(sig)))
+		return V_WAITED;
+	if (!f->waits_known)
+		return V_UNKNOWN;
+	return f->blocked & BIT(sig) ? V_HELD : V_DEFAULT;
+}
+
+/* Add one finding to out at *n. */
+static struct finding *
+add(struct finding *out, int *n, const char *kind, long other)
+{
+	struct finding *x = &out[(*n)++];
+
+	x->kind = kind;
+	x->other = other;
+	x->text[0] = '\0';
+	return x;
+}
+
+/*
+ * Every finding about one process, into out; their number. A zombie's only
+ * trouble is its parent; a group or session of 0 says more than being
+ * outside the command's group.
+ */
+int
+judge(const struct facts *f, const struct scene *sc,
+    struct finding out[JUDGE_MAX])
+{
+	enum verdict term = judge_signal(f, SIGTERM), in = judge_signal(f, SIGINT);
+	int ns = f->pgid == 0 || f->sid == 0, n = 0;
+	struct finding *x;
+
+	if (f->state == 'Z') {
+		x = add(out, &n, "zombie", f->ppid);
+		fmt(x->text, sizeof(x->text), "zombie not reaped by its live "
+		    "parent %d (%s): %s", (int)f->ppid, sc->parent,
+		    f->ppid == 1 ? "run the command under pidone" : "make it "
+		    "wait for its children, or end it");
+		return n;
+	}
+	if (ns || (sc->group > 0 && f->pid != 1 && f->pid != sc->self &&
+	    f->pgid != sc->group)) {
+		x = add(out, &n, ns ? "outside-ns" : "outside-group",
+		    ns ? f->pgid : sc->group);
+		fmt(x->text, sizeof(x->text), "group %d, session %d: outside %s,"
+		    " so %s signals miss it: %s", (int)f->pgid, (int)f->sid,
+		    ns ? "this PID namespace (crun exec before 1.20, bare "
+		    "unshare)" : "the command's group (setsid daemon, exec "
+		    "session)", ns ? "group" : "forwarded", !ns ? "keep it in "
+		    "that group, or let pidone --grace TERM it" : f->pid == 1 ?
+		    "make PID 1 a session leader (setsid)" : "start it with "
+		    "pidone --exec");
+	}
+	if (f->pid == 1 && (term == V_DEFAULT || term == V_IGNORED)) {
+		x = add(out, &n, "pid1-drops-term", 0);
+		fmt(x->text, sizeof(x->text), "PID 1 neither catches nor blocks "
+		    "TERM%s, so the kernel drops it: run the command under "
+		    "pidone", in == V_DEFAULT || in == V_IGNORED ? " or INT" : "");
+	}
+	if (term == V_IGNORED)
+		fmt(add(out, &n, "ignores-term", SIGTERM)->text, sizeof(out[0].text),
+		    "ignores TERM, so only KILL stops it: stop ignoring TERM "
+		    "(exec keeps it ignored)");
+	/* A running process may block TERM for a moment, as shells do while
+	 * they fork: only a sleeping one shows the mask it keeps. */
+	if (term == V_HELD && f->state != 'R')
+		fmt(add(out, &n, "blocks-term", SIGTERM)->text, sizeof(out[0].text),
+		    "blocks TERM, and nothing takes it: it stays pending "
+		    "(unblock TERM, or read it; exec keeps the mask)");
+	return n;
+}

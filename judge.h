@@ -1,0 +1,46 @@
+/* judge.h: inspect's findings, from facts alone (judge.c). */
+#ifndef JUDGE_H
+#define JUDGE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What /proc states of one process, and nothing inferred. */
+struct facts {
+	pid_t pid, ppid, pgid, sid;
+	char state;			/* R, S, D, T, Z, ... */
+	uint64_t blocked, ignored, caught;	/* SigBlk, SigIgn, SigCgt */
+	int waits_known;		/* 0: pidone could not read what it waits for */
+	uint64_t waits;			/* taken in sigwaitinfo or by a signalfd */
+};
+
+/* Where the process stands: pidone's own PID, the command's group. */
+struct scene {
+	pid_t self, group;
+	const char *parent;		/* the parent's name, or "?" */
+};
+
+/* What becomes of a signal sent to the process, as far as /proc tells. */
+enum verdict {
+	V_CAUGHT,	/* a handler runs */
+	V_IGNORED,	/* dropped, by its own choice */
+	V_WAITED,	/* taken synchronously: sigwaitinfo, signalfd */
+	V_HELD,		/* blocked, and nothing is known to take it */
+	V_DEFAULT,	/* the default action (for a PID 1: dropped) */
+	V_UNKNOWN,	/* pidone cannot know: no finding is drawn */
+};
+
+/* One finding: a stable kind, a related number, advice in words. */
+struct finding {
+	const char *kind;
+	long other;
+	char text[256];
+};
+
+#define JUDGE_MAX 4
+
+enum verdict judge_signal(const struct facts *f, int sig);
+int judge(const struct facts *f, const struct scene *sc,
+    struct finding out[JUDGE_MAX]);
+
+#endif

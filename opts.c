@@ -1,0 +1,359 @@
+/*
+ * opts.c: what pidone is asked to do. The command line, then the
+ * environment for what the command line left unset, and the fixed texts
+ * (help, version, licence) that those modes print.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "opts.h"
+#include "out.h"
+#include "parse.h"
+#include "pidone.h"
+#include "signals.h"
+
+#ifndef VERSION
+#define VERSION "0.2.0"
+#endif
+
+/*
+ * What --version prints. Docker's daemon runs "INIT --version" and reads a
+ * commit from a second part "git.COMMIT" after " - ", so that part is there
+ * whenever the build knew its commit (from git, through the Makefile).
+ */
+#ifdef COMMIT
+#define VERSION_LINE "pidone " VERSION " - git." COMMIT "\n"
+#else
+#define VERSION_LINE "pidone " VERSION "\n"
+#endif
+
+/* The man page's SYNOPSIS; help() adds every option by name. */
+static const char usage[] =
+"usage: pidone [-cgsvwW] [-p SIG] [-e CODE] [-r FROM:TO] [-G DURATION]\n"
+"              [--] COMMAND [ARG...]\n"
+"       pidone -P [-v] [-G DURATION]\n"
+"       pidone -x [-v] [--setsid | --setpgid] [--] COMMAND [ARG...]\n"
+"       pidone -i [--format=text|tsv]\n"
+"       pidone -h | -V | -l\n";
+
+static const char license[] =
+"MIT License\n"
+"\n"
+"Copyright (c) 2026 the pidone authors\n"
+"\n"
+"Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+"of this software and associated documentation files (the \"Software\"), to deal\n"
+"in the Software without restriction, including without limitation the rights\n"
+"to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
+"copies of the Software, and to permit persons to whom the Software is\n"
+"furnished to do so, subject to the following conditions:\n"
+"\n"
+"The above copyright notice and this permission notice shall be included in all\n"
+"copies or substantial portions of the Software.\n"
+"\n"
+"THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n"
+"IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n"
+"FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\n"
+"AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\n"
+"LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\n"
+"OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\n"
+"SOFTWARE.\n";
+
+/*
+ * The long options, NUL-separated, and at the same index in lcode each
+ * one's code: its short form, or a control character where it has none.
+ * Those in needarg take a value. Strings rather than a table of structs:
+ * no padding, no pointers.
+ */
+static const char lname[] =
+    "single-child\0process-group\0subreaper\0pdeath-signal\0expect\0"
+    "rewrite\0grace\0wait-all\0pause\0exec\0setsid\0setpgid\0inspect\0"
+    "format\0verbose\0warn-reap\0help\0version\0license\0";
+static const char lcode[] = "cgsperGWPx\1\2i\3vwhVl";
+static const char needarg[] = "perG\3";
+
+/*
+ * Report bad input in one line, with a pointer to --help. The value is shown
+ * with control characters as '?' and cut to fit, so that the message stays
+ * one whole line whatever was given.
+ */
+static int
+bad(const char *what, const char *value)
+{
+	char shown[80];
+
+	if (value == NULL)
+		warn("%s (see pidone --help)", what);
+	else
+		warn("%s: %s (see pidone --help)", what,
+		    out_value(value, shown, sizeof(shown)));
+	return EXIT_USAGE;
+}
+
+/* Parse an exit code, a whole number in 0..255; -1 otherwise. */
+static int
+parse_code(const char *s)
+{
+	return (int)parse_number(s, 255);
+}
+
+/* Apply one option; value is its argument or NULL. */
+static int
+apply(struct opts *o, int code, const char *value)
+{
+	int a, b;
+	int64_t d;
+
+	switch (code) {
+	case 'c': o->single = 1; o->set |= SET_SINGLE; break;
+	case 'g': o->single = 0; o->set |= SET_SINGLE; break;
+	case 's': o->subreaper = 1; o->set |= SET_SUBREAPER; break;
+	case 'v': o->verbose++; o->set |= SET_VERBOSE; break;
+	case 'w': o->warn_reap = 1; break;
+	case 'W': o->wait_all = 1; o->set |= SET_WAIT_ALL; break;
+	case 'P': o->mode = MODE_PAUSE; break;
+	case 'x': o->mode = MODE_EXEC; break;
+	case 'i': o->mode = MODE_INSPECT; break;
+	case 'h': o->mode = MODE_HELP; break;
+	case 'V': o->mode = MODE_VERSION; break;
+	case 'l': o->mode = MODE_LICENSE; break;
+	case 1: o->exec_how = EXEC_SETSID; break;
+	case 2: o->exec_how = EXEC_SETPGID; break;
+	case 3:
+		if (strcmp(value, "tsv") != 0 && strcmp(value, "text") != 0)
+			return bad("unknown format", value);
+		o->tsv = value[0] == 't' && value[1] == 's';
+		break;
+	case 'p':
+		if ((a = sig_number(value)) <= 0)
+			return bad("unknown signal", value);
+		o->pdeath = a;
+		break;
+	case 'e':
+		if ((a = parse_code(value)) < 0)
+			return bad("exit code not in 0..255", value);
+		o->expect[a / 8] |= (unsigned char)(1u << (a % 8));
+		break;
+	case 'r':
+		if (parse_rewrite(value, &a, &b) < 0)
+			return bad(a == 3 ? "rewrite is not FROM:TO" : a == 1 ?
+			    "cannot rewrite signal" : "unknown signal to rewrite to",
+			    value);
+		o->rewrite[a] = (unsigned char)b;
+		break;
+	case 'G':
+		if ((d = parse_duration(value)) < 0)
+			return bad("bad duration", value);
+		o->grace_ms = d;
+		o->set |= SET_GRACE;
+		break;
+	}
+	return 0;
+}
+
+/* The code of the long option name[0..len), or 0 if there is none. */
+static int
+find_long(const char *name, size_t len)
+{
+	const char *s = lname;
+	int i;
+
+	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
+		if (strlen(s) == len && strncmp(s, name, len) == 0)
+			return lcode[i];
+	return 0;
+}
+
+/* Parse one long option at argv[*i]. */
+static int
+parse_long(struct opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
+	int code = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
+	int arg = code != 0 && strchr(needarg, code) != NULL;
+
+	if (code == 0)
+		return bad("unknown option", argv[*i]);
+	if (!arg && eq != NULL)
+		return bad("option takes no value", argv[*i]);
+	if (arg && eq == NULL && *i + 1 >= argc)
+		return bad("option needs a value", argv[*i]);
+	return apply(o, code, arg ? (eq ? eq + 1 : argv[++*i]) : NULL);
+}
+
+/* Parse one cluster of short options at argv[*i], such as -vvc or -e143. */
+static int
+parse_short(struct opts *o, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i] + 1;
+	char opt[3] = "-?";
+	int r;
+
+	for (; *a != '\0'; a++) {
+		opt[1] = *a;
+		if (*a < 32 || strchr(lcode, *a) == NULL)
+			return bad("unknown option", opt);
+		if (strchr(needarg, *a) == NULL) {
+			if ((r = apply(o, *a, NULL)) != 0)
+				return r;
+			continue;
+		}
+		if (a[1] != '\0')
+			return apply(o, *a, a + 1);
+		if (*i + 1 >= argc)
+			return bad("option needs a value", opt);
+		return apply(o, *a, argv[++*i]);
+	}
+	return 0;
+}
+
+/* Defaults: forward to the group, identity rewrite, the default grace. */
+void
+opts_init(struct opts *o)
+{
+	int s;
+
+	memset(o, 0, sizeof(*o));
+	o->grace_ms = GRACE_DEFAULT_MS;
+	for (s = 0; s < NSIG; s++)
+		o->rewrite[s] = (unsigned char)s;
+}
+
+/* A boolean variable: on unless empty or 0. */
+static int
+on(const char *v)
+{
+	return *v != '\0' && strcmp(v, "0") != 0;
+}
+
+/*
+ * Settings from the environment, with the meaning tini and dumb-init give
+ * their variables, then pidone's own, for what the command line did not
+ * set: a flag overrides its variable, and a variable it overrides is not
+ * read at all, so a bad value there cannot fail the run.
+ */
+int
+opts_env(struct opts *o, char *const *envp)
+{
+	const char *v;
+	int64_t n;
+
+	/* tini's variables count when set at all; pidone's are 1 or 0. */
+	if (!(o->set & SET_SUBREAPER)) {
+		if (env_value(envp, "TINI_SUBREAPER") != NULL)
+			o->subreaper = 1;
+		if ((v = env_value(envp, "PIDONE_SUBREAPER")) != NULL)
+			o->subreaper = on(v);
+	}
+	if (!(o->set & SET_SINGLE)) {
+		if (env_value(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
+			o->single = 0;
+		if ((v = env_value(envp, "DUMB_INIT_SETSID")) != NULL &&
+		    strcmp(v, "0") == 0)
+			o->single = 1;
+		if ((v = env_value(envp, "PIDONE_SINGLE_CHILD")) != NULL)
+			o->single = on(v);
+	}
+	if (!(o->set & SET_VERBOSE)) {
+		/* tini's levels: 1 (its default) warns, 2 informs, 3 debugs. */
+		if ((v = env_value(envp, "TINI_VERBOSITY")) != NULL) {
+			if ((n = parse_code(v)) < 0)
+				return bad("bad value of TINI_VERBOSITY", v);
+			o->verbose = n > 1 ? (int)n - 1 : 0;
+		}
+		if ((v = env_value(envp, "PIDONE_VERBOSE")) != NULL) {
+			if ((n = parse_code(v)) < 0)
+				return bad("bad value of PIDONE_VERBOSE", v);
+			o->verbose = (int)n;
+		}
+	}
+	if (!(o->set & SET_GRACE) &&
+	    (v = env_value(envp, "PIDONE_GRACE")) != NULL) {
+		if ((n = parse_duration(v)) < 0)
+			return bad("bad value of PIDONE_GRACE", v);
+		o->grace_ms = n;
+	}
+	if (!(o->set & SET_WAIT_ALL) &&
+	    (v = env_value(envp, "PIDONE_WAIT_ALL")) != NULL)
+		o->wait_all = on(v);
+	return 0;
+}
+
+/*
+ * Parse the command line. Options end at the first non-option or at "--",
+ * so that "pidone ls -l" runs "ls -l" untouched.
+ */
+int
+opts_parse(struct opts *o, int argc, char **argv)
+{
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		}
+		r = a[1] == '-' ? parse_long(o, argc, argv, &i) :
+		    parse_short(o, argc, argv, &i);
+		if (r != 0)
+			return r;
+	}
+	o->argv = argv + i;
+	if (o->mode == MODE_INIT || o->mode == MODE_EXEC) {
+		if (argv[i] == NULL)
+			return bad("no command given", NULL);
+	} else if (argv[i] != NULL && o->mode != MODE_HELP &&
+	    o->mode != MODE_VERSION && o->mode != MODE_LICENSE)
+		return bad("this mode takes no command", argv[i]);
+	return 0;
+}
+
+/* Write a fixed text to stdout; the errno of the first failure, kept. */
+static void
+text(const char *s, int *err)
+{
+	if (write_all(1, s, strlen(s)) < 0 && *err == 0)
+		*err = errno;
+}
+
+/* --help: the synopsis, then every option from the parser's own list. */
+static void
+help(int *err)
+{
+	const char *s = lname;
+	int i;
+
+	text(usage, err);
+	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
+		if (lcode[i] >= 32)
+			say(1, "  -%c, --%s", lcode[i], s);
+		else
+			say(1, "      --%s", s);
+	text("See pidone(1).\n", err);
+}
+
+/*
+ * Print what -h, -V or -l asked for. A write that fails is an error the
+ * user must hear of (exit 111), as for any output asked for.
+ */
+int
+opts_print(const struct opts *o)
+{
+	int err = 0;
+
+	if (o->mode == MODE_HELP)
+		help(&err);
+	else
+		text(o->mode == MODE_VERSION ? VERSION_LINE : license, &err);
+	if (err == 0)
+		err = out_error();
+	if (err != 0) {
+		warn("stdout: %s", errstr(err));
+		return EXIT_SYSTEM;
+	}
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* opts.h: the command line, the environment, help and licence (opts.c). */
+#ifndef OPTS_H
+#define OPTS_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "pgrp.h"
+
+/* What pidone is asked to do. */
+enum mode { MODE_INIT, MODE_PAUSE, MODE_EXEC, MODE_INSPECT, MODE_HELP,
+	MODE_VERSION, MODE_LICENSE };
+
+/* The settings the command line may set, so that the environment yields. */
+enum {
+	SET_SINGLE = 1, SET_SUBREAPER = 2, SET_VERBOSE = 4, SET_GRACE = 8,
+	SET_WAIT_ALL = 16,
+};
+
+/* Everything the command line and the environment decide. */
+struct opts {
+	enum mode mode;
+	enum exec_how exec_how;
+	int single;		/* forward to the command's PID only */
+	int subreaper;		/* asked for explicitly (-s) */
+	int verbose;		/* -v count */
+	int warn_reap;		/* -w: report orphans reaped */
+	int wait_all;		/* -W: stay until no child is left */
+	int pdeath;		/* -p: parent-death signal, 0 for none */
+	int tsv;		/* --inspect --format=tsv */
+	unsigned set;		/* SET_* bits: set on the command line */
+	int64_t grace_ms;	/* --grace */
+	unsigned char expect[32];	/* -e: bit set of codes mapped to 0 */
+	unsigned char rewrite[NSIG];	/* -r: signal to deliver instead */
+	char **argv;		/* the command, NULL-terminated */
+};
+
+/*
+ * Docker and podman stop a container with SIGTERM, then SIGKILL after 10 s:
+ * 3 s for the rest leaves the command 7 s of its own shutdown. The period
+ * ends as soon as nothing is left, so it costs only what the rest needs.
+ */
+#define GRACE_DEFAULT_MS 3000
+
+void opts_init(struct opts *o);
+int opts_parse(struct opts *o, int argc, char **argv);
+int opts_env(struct opts *o, char *const *envp);
+int opts_print(const struct opts *o);
+
+#endif

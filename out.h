@@ -1,0 +1,27 @@
+/* out.h: the output layer (out.c, a leaf). */
+#ifndef OUT_H
+#define OUT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+extern int verbosity;
+
+ssize_t write_all(int fd, const void *buf, size_t len);
+int fmt(char *buf, size_t size, const char *f, ...);
+void say(int fd, const char *f, ...);
+void warn(const char *f, ...);
+int out_error(void);
+void out_stderr_nonblock(void);
+void out_flush_lost(void);
+const char *out_value(const char *s, char *buf, size_t size);
+const char *errstr(int e);
+
+/* warn(), at verbosity level and above only: pidone's trace. */
+#define note(level, ...) \
+	do { \
+		if (verbosity >= (level)) \
+			warn(__VA_ARGS__); \
+	} while (0)
+
+#endif

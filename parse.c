@@ -1,0 +1,74 @@
+/*
+ * parse.c: the one way pidone reads a number, a duration or an environment
+ * variable. A leaf: it calls nothing of pidone's, so every file may use it.
+ * Values are int64_t, wide enough on every target: a long is 32 bits on
+ * the 32-bit ones, where milliseconds in it would overflow.
+ */
+#include <string.h>
+
+#include "parse.h"
+
+/*
+ * A whole decimal number in 0..max (max at most DURATION_MAX_MS times a
+ * thousand, so that no step can overflow), or -1 for anything else: an
+ * empty string, a sign, a space, a number past max.
+ */
+int64_t
+parse_number(const char *s, int64_t max)
+{
+	int64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > max)
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * A duration, 3, 3s, 500ms or 2m, in milliseconds; -1 if it is not one or
+ * is longer than a day. However it is spelt, the same time gives the same
+ * number.
+ */
+int64_t
+parse_duration(const char *s)
+{
+	static const struct {
+		char unit[3];
+		int32_t ms;
+	} units[] = { { "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 } };
+	char digits[24];
+	size_t n = 0, i;
+	int64_t v;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	if (n == 0 || n >= sizeof(digits))
+		return -1;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if ((v = parse_number(digits, DURATION_MAX_MS)) < 0)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(s + n, units[i].unit) == 0)
+			return v * units[i].ms > DURATION_MAX_MS ? -1 :
+			    v * units[i].ms;
+	return -1;
+}
+
+/* The value of name in envp, or NULL when it is not set. */
+const char *
+env_value(char *const *envp, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; envp != NULL && *envp != NULL; envp++)
+		if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
+			return *envp + len + 1;
+	return NULL;
+}
