@@ -97,6 +97,35 @@ search(char **argv, char **envp)
 }
 
 /*
+ * Socket activation: LISTEN_PID named pidone, so it must name the command,
+ * or the command's library refuses the sockets. The child cannot allocate:
+ * the environment is copied onto its own stack with that one entry
+ * replaced, then searched and exec'd from there.
+ */
+static int
+search_listen(const struct spawn *s)
+{
+	int envc = 0, i, n;
+	char digits[24], var[40] = "LISTEN_PID=";
+	pid_t pid = getpid();
+
+	while (s->envp[envc] != NULL)
+		envc++;
+	{
+		char *env[envc + 1];
+
+		for (n = 0; pid > 0 && n < (int)sizeof(digits); pid /= 10)
+			digits[n++] = (char)('0' + pid % 10);
+		for (i = 11; n > 0; )
+			var[i++] = digits[--n];
+		var[i] = '\0';
+		for (i = 0; i <= envc; i++)
+			env[i] = i == s->listen_at ? var : s->envp[i];
+		return search(s->argv, env);
+	}
+}
+
+/*
  * The child's straight line: its own process group, the terminal when the
  * parent gave it (SIGTTOU is still blocked, so a group outside the
  * foreground is not stopped), the mask pidone was started with, exec; on
@@ -111,10 +140,29 @@ child_main(const struct spawn *s, int report)
 	if (s->tty)
 		tcsetpgrp(0, getpid());
 	sig_restore(s->mask);
-	e = search(s->argv, s->envp);
+	e = s->listen_at < 0 ? search(s->argv, s->envp) : search_listen(s);
 	while (write(report, &e, sizeof(e)) < 0 && errno == EINTR)
 		;
 	_exit(child_code(e));
+}
+
+/*
+ * In the parent, before vfork: find a LISTEN_PID that names pidone, as
+ * systemd's socket activation and podman set it for the process they
+ * start, for the child to rewrite.
+ */
+void
+child_prepare(struct spawn *s)
+{
+	const char *v = env_value(s->envp, "LISTEN_PID");
+	int i;
+
+	s->listen_at = -1;
+	if (v == NULL || parse_number(v, INT32_MAX) != getpid())
+		return;
+	for (i = 0; s->listen_at < 0; i++)
+		if (strncmp(s->envp[i], "LISTEN_PID=", 11) == 0)
+			s->listen_at = i;
 }
 
 /*

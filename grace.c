@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "grace.h"
@@ -154,16 +153,6 @@ reap_rest(void)
 	    (pid < 0 && errno == EINTR))
 		if (pid > 0)
 			note(1, "grace: reaped %d", (int)pid);
-}
-
-/* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*

@@ -7,13 +7,13 @@
  * parse.c, which call nothing of pidone's.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
+#include "fds.h"
 #include "grace.h"
 #include "inspect.h"
 #include "opts.h"
@@ -21,6 +21,7 @@
 #include "pgrp.h"
 #include "pidone.h"
 #include "signals.h"
+#include "trace.h"
 
 /* What the main loop knows about the command. */
 struct run {
@@ -35,6 +36,9 @@ struct run {
 	int tty;		/* pidone gave it the terminal */
 	int asked_stop;		/* a stop signal was forwarded on request */
 	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
+	int drained;		/* the first TERM was held for --drain */
+	int64_t drain_end;	/* while it is held: when it goes; else 0 */
+	siginfo_t held;		/* the TERM held */
 };
 
 /* pidone's exit code for the command's wait status, after -e. */
@@ -49,21 +53,6 @@ exit_code(const struct opts *o, int status)
 	if (o->expect[code / 8] & (1u << (code % 8)))
 		return 0;
 	return code;
-}
-
-/* Describe a wait status for the trace: "exited 3" or "killed by TERM(15)". */
-static const char *
-describe(int status, char *buf, size_t size)
-{
-	char name[16];
-
-	if (WIFEXITED(status))
-		fmt(buf, size, "exited %d", WEXITSTATUS(status));
-	else
-		fmt(buf, size, "killed by %s(%d)%s",
-		    sig_name(WTERMSIG(status), name), WTERMSIG(status),
-		    WCOREDUMP(status) ? ", core dumped" : "");
-	return buf;
 }
 
 /*
@@ -140,22 +129,6 @@ reap(const struct opts *o, struct run *r)
 	}
 }
 
-/* Say, at -v, which signal came from whom and what became of it. */
-static void
-trace_signal(const siginfo_t *si, const char *what, int to, pid_t target)
-{
-	char name[16], fwd[48];
-
-	if (verbosity < 1)
-		return;
-	if (to > 0)
-		fmt(fwd, sizeof(fwd), "forwarded as %s(%d) to %d",
-		    sig_name(to, name), to, (int)target);
-	warn("signal %s(%d) from pid %d uid %u by %s: %s",
-	    sig_name(si->si_signo, name), si->si_signo, (int)si->si_pid,
-	    (unsigned)si->si_uid, sig_how(si), to > 0 ? fwd : what);
-}
-
 /* Forward one received signal to the command, keeping track of stops. */
 static void
 forward(const struct opts *o, struct run *r, const siginfo_t *si)
@@ -186,20 +159,59 @@ forward(const struct opts *o, struct run *r, const siginfo_t *si)
 }
 
 /*
- * Wait for signals, with no timeout: reap on SIGCHLD, forward the rest.
- * Returns when the command has exited (and, with -W, every child too), or
- * when TERM or INT arrives in pause mode or once the command is gone.
+ * --drain: hold the command's first TERM, so that it goes on serving while
+ * a load balancer stops sending it requests. Returns 1 when sig was taken
+ * here: the TERM held, or a TERM or INT that ends the delay early, which
+ * forwards the held TERM at once.
+ */
+static int
+drain(const struct opts *o, struct run *r, const siginfo_t *si)
+{
+	char name[16];
+
+	if (r->drain_end != 0 && (si->si_signo == SIGTERM ||
+	    si->si_signo == SIGINT)) {
+		note(1, "drain: ended early by %s(%d)", sig_name(si->si_signo,
+		    name), si->si_signo);
+		r->drain_end = 0;
+		forward(o, r, &r->held);
+		return 1;
+	}
+	if (si->si_signo != SIGTERM || o->drain_ms <= 0 || r->drained ||
+	    r->cmd == 0 || r->exited)
+		return 0;
+	r->drained = 1;
+	r->held = *si;
+	r->drain_end = now_ms() + o->drain_ms;
+	note(1, "drain: holding TERM for %lld ms", (long long)o->drain_ms);
+	return 1;
+}
+
+/*
+ * Wait for signals, with no timeout but while --drain holds a TERM: reap on
+ * SIGCHLD, forward the rest. Returns when the command has exited (and,
+ * with -W, every child too), or when TERM or INT arrives in pause mode or
+ * once the command is gone.
  */
 static void
 loop(const struct opts *o, struct run *r)
 {
 	siginfo_t si;
+	int64_t wait;
 	int sig;
 
 	for (;;) {
 		if (r->exited && (!o->wait_all || r->nochild))
 			return;
-		sig = sig_wait(&si, -1);
+		wait = r->drain_end != 0 ? r->drain_end - now_ms() : -1;
+		if (r->drain_end != 0 && wait <= 0) {
+			note(1, "drain: over: forwarding TERM");
+			r->drain_end = 0;
+			forward(o, r, &r->held);
+			continue;
+		}
+		if ((sig = sig_wait(&si, wait)) == 0)
+			continue;
 		if (sig == SIGCHLD) {
 			trace_signal(&si, "used by pidone: reaping", 0, 0);
 			reap(o, r);
@@ -218,7 +230,7 @@ loop(const struct opts *o, struct run *r)
 				forward(o, r, &si);
 			else
 				trace_signal(&si, "ignored: no command", 0, 0);
-		} else
+		} else if (!drain(o, r, &si))
 			forward(o, r, &si);
 	}
 }
@@ -236,6 +248,7 @@ spawn(const struct opts *o, struct run *r, struct spawn *sp)
 	int err;
 
 	sp->tty = r->tty = tty_owned();
+	child_prepare(sp);
 	if ((pid = child_start(sp, &err)) < 0) {
 		warn("cannot start the command: %s", errstr(errno));
 		return -1;
@@ -259,24 +272,6 @@ spawn(const struct opts *o, struct run *r, struct spawn *sp)
 	else
 		note(2, "terminal: none");
 	return 0;
-}
-
-/*
- * Make sure descriptors 0, 1 and 2 are open before pidone opens anything,
- * so that nothing it opens lands there and is taken for standard input,
- * output or error. A closed one gets /dev/null (or, without it, the root
- * directory as a placeholder), close-on-exec, so that the command finds it
- * closed, as it was given.
- */
-static void
-fds_open(void)
-{
-	int fd;
-
-	for (fd = 0; fd <= 2; fd++)
-		if (dup2(fd, fd) < 0 &&
-		    openat(AT_FDCWD, "/dev/null", O_RDWR | O_CLOEXEC) < 0)
-			openat(AT_FDCWD, "/", O_RDONLY | O_CLOEXEC);
 }
 
 /*
@@ -325,7 +320,7 @@ main(int argc, char **argv, char **envp)
 	struct opts o;
 	struct run r;
 	sigset_t mask;
-	struct spawn sp = { NULL, envp, &mask, 0 };
+	struct spawn sp = { NULL, envp, &mask, 0, -1 };
 	int rc;
 
 	fds_open();
@@ -360,6 +355,7 @@ main(int argc, char **argv, char **envp)
 	parent_death(o.pdeath, parent);
 	if (o.mode == MODE_INIT && spawn(&o, &r, &sp) < 0)
 		return EXIT_SYSTEM;
+	fds_close_inherited();
 	/* The command starts where pidone was started; pidone itself, which
 	 * may live as long as the container, must not hold a mount busy. */
 	if (chdir("/") < 0)

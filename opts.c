@@ -4,6 +4,7 @@
  * (help, version, licence) that those modes print.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "opts.h"
@@ -30,6 +31,7 @@
 /* The man page's SYNOPSIS; help() adds every option by name. */
 static const char usage[] =
 "usage: pidone [-cgsvwW] [-p SIG] [-e CODE] [-r FROM:TO] [-G DURATION]\n"
+"              [-D DURATION]\n"
 "              [--] COMMAND [ARG...]\n"
 "       pidone -P [-v] [-G DURATION]\n"
 "       pidone -x [-v] [--setsid | --setpgid] [--] COMMAND [ARG...]\n"
@@ -68,9 +70,38 @@ static const char license[] =
 static const char lname[] =
     "single-child\0process-group\0subreaper\0pdeath-signal\0expect\0"
     "rewrite\0grace\0wait-all\0pause\0exec\0setsid\0setpgid\0inspect\0"
-    "format\0verbose\0warn-reap\0help\0version\0license\0";
-static const char lcode[] = "cgsperGWPx\1\2i\3vwhVl";
-static const char needarg[] = "perG\3";
+    "format\0verbose\0warn-reap\0drain\0help\0version\0license\0";
+static const char lcode[] = "cgsperGWPx\1\2i\3vwDhVl";
+static const char needarg[] = "perGD\3";
+
+/*
+ * The environment's settings, each standing for a flag, since docker run
+ * --init, compose's init: true and podman --init pass the init no flags.
+ * A boolean (kind b) is on unless empty or 0; a value (v) is the flag's
+ * argument; a list (l) is several, separated by spaces or commas; a count
+ * (n) is how many times the flag is given. off is the field a boolean sets.
+ */
+static const struct {
+	char name[21];
+	char code;
+	char kind;
+	unsigned short set;
+	unsigned char off;
+} envtab[] = {
+	{ "PIDONE_SINGLE_CHILD", 'c', 'b', SET_SINGLE, offsetof(struct opts, single) },
+	{ "PIDONE_SUBREAPER", 's', 'b', SET_SUBREAPER, offsetof(struct opts, subreaper) },
+	{ "PIDONE_WAIT_ALL", 'W', 'b', SET_WAIT_ALL, offsetof(struct opts, wait_all) },
+	{ "PIDONE_WARN_REAP", 'w', 'b', SET_WARN_REAP, offsetof(struct opts, warn_reap) },
+	{ "PIDONE_VERBOSE", 'v', 'n', SET_VERBOSE, 0 },
+	{ "PIDONE_GRACE", 'G', 'v', SET_GRACE, 0 },
+	{ "PIDONE_DRAIN", 'D', 'v', SET_DRAIN, 0 },
+	{ "PIDONE_PDEATH_SIGNAL", 'p', 'v', SET_PDEATH, 0 },
+	{ "PIDONE_REWRITE", 'r', 'l', SET_REWRITE, 0 },
+	{ "PIDONE_EXPECT", 'e', 'l', SET_EXPECT, 0 },
+};
+
+/* The variable being read, named in messages about its value; or NULL. */
+static const char *from_env;
 
 /*
  * Report bad input in one line, with a pointer to --help. The value is shown
@@ -82,7 +113,10 @@ bad(const char *what, const char *value)
 {
 	char shown[80];
 
-	if (value == NULL)
+	if (from_env != NULL)
+		warn("%s: %s: %s (see pidone --help)", from_env, what,
+		    out_value(value, shown, sizeof(shown)));
+	else if (value == NULL)
 		warn("%s (see pidone --help)", what);
 	else
 		warn("%s: %s (see pidone --help)", what,
@@ -109,7 +143,7 @@ apply(struct opts *o, int code, const char *value)
 	case 'g': o->single = 0; o->set |= SET_SINGLE; break;
 	case 's': o->subreaper = 1; o->set |= SET_SUBREAPER; break;
 	case 'v': o->verbose++; o->set |= SET_VERBOSE; break;
-	case 'w': o->warn_reap = 1; break;
+	case 'w': o->warn_reap = 1; o->set |= SET_WARN_REAP; break;
 	case 'W': o->wait_all = 1; o->set |= SET_WAIT_ALL; break;
 	case 'P': o->mode = MODE_PAUSE; break;
 	case 'x': o->mode = MODE_EXEC; break;
@@ -128,11 +162,13 @@ apply(struct opts *o, int code, const char *value)
 		if ((a = sig_number(value)) <= 0)
 			return bad("unknown signal", value);
 		o->pdeath = a;
+		o->set |= SET_PDEATH;
 		break;
 	case 'e':
 		if ((a = parse_code(value)) < 0)
 			return bad("exit code not in 0..255", value);
 		o->expect[a / 8] |= (unsigned char)(1u << (a % 8));
+		o->set |= SET_EXPECT;
 		break;
 	case 'r':
 		if (parse_rewrite(value, &a, &b) < 0)
@@ -140,12 +176,19 @@ apply(struct opts *o, int code, const char *value)
 			    "cannot rewrite signal" : "unknown signal to rewrite to",
 			    value);
 		o->rewrite[a] = (unsigned char)b;
+		o->set |= SET_REWRITE;
 		break;
 	case 'G':
 		if ((d = parse_duration(value)) < 0)
 			return bad("bad duration", value);
 		o->grace_ms = d;
 		o->set |= SET_GRACE;
+		break;
+	case 'D':
+		if ((d = parse_duration(value)) < 0)
+			return bad("bad duration", value);
+		o->drain_ms = d;
+		o->set |= SET_DRAIN;
 		break;
 	}
 	return 0;
@@ -226,56 +269,107 @@ on(const char *v)
 	return *v != '\0' && strcmp(v, "0") != 0;
 }
 
+/* Apply each item of a list value, separated by spaces or commas. */
+static int
+apply_list(struct opts *o, int code, const char *v)
+{
+	char item[64];
+	size_t n;
+	int r;
+
+	for (;;) {
+		v += strspn(v, " ,");
+		if (*v == '\0')
+			return 0;
+		n = strcspn(v, " ,");
+		if (n >= sizeof(item))
+			return bad("value too long", v);
+		memcpy(item, v, n);
+		item[n] = '\0';
+		if ((r = apply(o, code, item)) != 0)
+			return r;
+		v += n;
+	}
+}
+
+/* One variable of envtab, set to v. */
+static int
+apply_env(struct opts *o, size_t i, const char *v)
+{
+	int64_t n;
+
+	switch (envtab[i].kind) {
+	case 'b':
+		*(int *)((char *)o + envtab[i].off) = on(v);
+		return 0;
+	case 'n':
+		if ((n = parse_code(v)) < 0)
+			return bad("not a number in 0..255", v);
+		o->verbose = (int)n;
+		return 0;
+	case 'l':
+		return apply_list(o, envtab[i].code, v);
+	}
+	return apply(o, envtab[i].code, v);
+}
+
 /*
- * Settings from the environment, with the meaning tini and dumb-init give
- * their variables, then pidone's own, for what the command line did not
- * set: a flag overrides its variable, and a variable it overrides is not
- * read at all, so a bad value there cannot fail the run.
+ * tini's and dumb-init's variables, with the meaning they give them:
+ * tini's count when set at all; tini's verbosity levels are 1 (its
+ * default) to warn, 2 to inform, 3 to debug.
  */
-int
-opts_env(struct opts *o, char *const *envp)
+static int
+env_peers(struct opts *o, char *const *envp, unsigned cmdline)
 {
 	const char *v;
 	int64_t n;
 
-	/* tini's variables count when set at all; pidone's are 1 or 0. */
-	if (!(o->set & SET_SUBREAPER)) {
-		if (env_value(envp, "TINI_SUBREAPER") != NULL)
-			o->subreaper = 1;
-		if ((v = env_value(envp, "PIDONE_SUBREAPER")) != NULL)
-			o->subreaper = on(v);
-	}
-	if (!(o->set & SET_SINGLE)) {
+	if (!(cmdline & SET_SUBREAPER) &&
+	    env_value(envp, "TINI_SUBREAPER") != NULL)
+		o->subreaper = 1;
+	if (!(cmdline & SET_SINGLE)) {
 		if (env_value(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
 			o->single = 0;
 		if ((v = env_value(envp, "DUMB_INIT_SETSID")) != NULL &&
 		    strcmp(v, "0") == 0)
 			o->single = 1;
-		if ((v = env_value(envp, "PIDONE_SINGLE_CHILD")) != NULL)
-			o->single = on(v);
 	}
-	if (!(o->set & SET_VERBOSE)) {
-		/* tini's levels: 1 (its default) warns, 2 informs, 3 debugs. */
-		if ((v = env_value(envp, "TINI_VERBOSITY")) != NULL) {
-			if ((n = parse_code(v)) < 0)
-				return bad("bad value of TINI_VERBOSITY", v);
-			o->verbose = n > 1 ? (int)n - 1 : 0;
-		}
-		if ((v = env_value(envp, "PIDONE_VERBOSE")) != NULL) {
-			if ((n = parse_code(v)) < 0)
-				return bad("bad value of PIDONE_VERBOSE", v);
-			o->verbose = (int)n;
-		}
+	if (!(cmdline & SET_VERBOSE) &&
+	    (v = env_value(envp, "TINI_VERBOSITY")) != NULL) {
+		from_env = "TINI_VERBOSITY";
+		if ((n = parse_code(v)) < 0)
+			return bad("not a number in 0..255", v);
+		o->verbose = n > 1 ? (int)n - 1 : 0;
 	}
-	if (!(o->set & SET_GRACE) &&
-	    (v = env_value(envp, "PIDONE_GRACE")) != NULL) {
-		if ((n = parse_duration(v)) < 0)
-			return bad("bad value of PIDONE_GRACE", v);
-		o->grace_ms = n;
+	return 0;
+}
+
+/*
+ * Settings from the environment for what the command line did not set:
+ * tini's and dumb-init's variables, then pidone's own, which win. A flag
+ * overrides its variable, and a variable it overrides is not read at all,
+ * so a bad value there cannot fail the run. A bad value is reported as the
+ * flag's would be, after the variable's name.
+ */
+int
+opts_env(struct opts *o, char *const *envp)
+{
+	unsigned cmdline = o->set;
+	const char *v;
+	size_t i;
+	int r;
+
+	if ((r = env_peers(o, envp, cmdline)) != 0)
+		return r;
+	for (i = 0; i < sizeof(envtab) / sizeof(envtab[0]); i++) {
+		if ((cmdline & envtab[i].set) ||
+		    (v = env_value(envp, envtab[i].name)) == NULL)
+			continue;
+		from_env = envtab[i].name;
+		if ((r = apply_env(o, i, v)) != 0)
+			return r;
 	}
-	if (!(o->set & SET_WAIT_ALL) &&
-	    (v = env_value(envp, "PIDONE_WAIT_ALL")) != NULL)
-		o->wait_all = on(v);
+	from_env = NULL;
 	return 0;
 }
 

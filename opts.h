@@ -14,7 +14,8 @@ enum mode { MODE_INIT, MODE_PAUSE, MODE_EXEC, MODE_INSPECT, MODE_HELP,
 /* The settings the command line may set, so that the environment yields. */
 enum {
 	SET_SINGLE = 1, SET_SUBREAPER = 2, SET_VERBOSE = 4, SET_GRACE = 8,
-	SET_WAIT_ALL = 16,
+	SET_WAIT_ALL = 16, SET_WARN_REAP = 32, SET_DRAIN = 64, SET_PDEATH = 128,
+	SET_REWRITE = 256, SET_EXPECT = 512,
 };
 
 /* Everything the command line and the environment decide. */
@@ -30,6 +31,7 @@ struct opts {
 	int tsv;		/* --inspect --format=tsv */
 	unsigned set;		/* SET_* bits: set on the command line */
 	int64_t grace_ms;	/* --grace */
+	int64_t drain_ms;	/* --drain: how long the first TERM is held */
 	unsigned char expect[32];	/* -e: bit set of codes mapped to 0 */
 	unsigned char rewrite[NSIG];	/* -r: signal to deliver instead */
 	char **argv;		/* the command, NULL-terminated */

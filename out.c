@@ -240,6 +240,13 @@ out_stderr_nonblock(void)
 		errfd = fd;
 }
 
+/* The descriptor diagnostics go to: 2, or pidone's own copy of it. */
+int
+out_fd(void)
+{
+	return errfd;
+}
+
 /* Tell, if stderr now takes it, how many lines it could not take. */
 void
 out_flush_lost(void)

@@ -14,6 +14,7 @@ void warn(const char *f, ...);
 int out_error(void);
 void out_stderr_nonblock(void);
 void out_flush_lost(void);
+int out_fd(void);
 const char *out_value(const char *s, char *buf, size_t size);
 const char *errstr(int e);
 

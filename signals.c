@@ -232,6 +232,16 @@ sig_restore(const sigset_t *mask)
 	setmask(mask, NULL);
 }
 
+/* Milliseconds on the monotonic clock, for the deadlines of sig_wait. */
+int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * Wait for the next signal, with no timeout when timeout_ms < 0, so that an
  * idle pidone is never woken. Returns the signal, or 0 on timeout.

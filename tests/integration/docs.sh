@@ -32,7 +32,10 @@ for f in sorted(os.listdir(top)):
         if not fixed.startswith("pidone: ") or fixed == "pidone: ":
             continue
         seen += 1
-        if not any(l.startswith(fixed) for l in lines):
+        # A bad value from the environment is reported after the
+        # variable's name: "pidone: VARIABLE: MESSAGE: VALUE".
+        alt = "pidone: VARIABLE: " + fixed[len("pidone: "):] if kind == "bad" else None
+        if not any(l.startswith(fixed) or (alt and l.startswith(alt)) for l in lines):
             missing.append(f"{f}: {text}")
 print(f"{seen} messages checked")
 for m in missing:
@@ -44,7 +47,7 @@ PY
 # pidone --help prints the SYNOPSIS lines of the man page, option for option.
 test_help_mirrors_synopsis() {
 	"$PIDONE" --help >help || fail "--help exit $?"
-	for opt in -c -g -s -v -w -W -p -e -r -G -P -x -i -h -V -l \
+	for opt in -c -g -s -v -w -W -p -e -r -G -D -P -x -i -h -V -l \
 		--setsid --setpgid --format; do
 		grep -q -- "$opt" help || fail "--help does not mention $opt"
 		grep -q -- "$opt\b\|Fl ${opt#-}\b\|Fl \\\\-${opt#--}" "$TESTS/../man/pidone.1" ||
