@@ -269,6 +269,13 @@ on(const char *v)
 	return *v != '\0' && strcmp(v, "0") != 0;
 }
 
+/* Whether c separates the items of a list value. */
+static int
+sep(char c)
+{
+	return c == ' ' || c == ',';
+}
+
 /* Apply each item of a list value, separated by spaces or commas. */
 static int
 apply_list(struct opts *o, int code, const char *v)
@@ -278,10 +285,12 @@ apply_list(struct opts *o, int code, const char *v)
 	int r;
 
 	for (;;) {
-		v += strspn(v, " ,");
+		while (sep(*v))
+			v++;
 		if (*v == '\0')
 			return 0;
-		n = strcspn(v, " ,");
+		for (n = 0; v[n] != '\0' && !sep(v[n]); n++)
+			;
 		if (n >= sizeof(item))
 			return bad("value too long", v);
 		memcpy(item, v, n);

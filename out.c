@@ -281,41 +281,30 @@ out_value(const char *s, char *buf, size_t size)
 const char *
 errstr(int e)
 {
-	static const struct {
-		int num;
-		const char *text;
-	} msgs[] = {
-		{ EPERM, "Operation not permitted" },
-		{ ENOENT, "No such file or directory" },
-		{ ESRCH, "No such process" },
-		{ EIO, "I/O error" },
-		{ ENXIO, "No such device or address" },
-		{ E2BIG, "Argument list too long" },
-		{ ENOEXEC, "Exec format error" },
-		{ EBADF, "Bad file descriptor" },
-		{ ECHILD, "No child process" },
-		{ EAGAIN, "Resource temporarily unavailable" },
-		{ ENOMEM, "Out of memory" },
-		{ EACCES, "Permission denied" },
-		{ ENOTDIR, "Not a directory" },
-		{ EISDIR, "Is a directory" },
-		{ EINVAL, "Invalid argument" },
-		{ ENFILE, "Too many open files in system" },
-		{ EMFILE, "Too many open files" },
-		{ ENOTTY, "Not a tty" },
-		{ ETXTBSY, "Text file busy" },
-		{ ENOSPC, "No space left on device" },
-		{ EPIPE, "Broken pipe" },
-		{ ENAMETOOLONG, "Filename too long" },
-		{ ENOSYS, "Function not implemented" },
-		{ ELOOP, "Symbolic link loop" },
+	/* Two parallel tables, numbers and texts in the same order, so that
+	 * the texts need no pointers (nor, in a static PIE, relocations). */
+	static const int nums[] = {
+		EPERM, ENOENT, ESRCH, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, ECHILD,
+		EAGAIN, ENOMEM, EACCES, ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE,
+		ENOTTY, ETXTBSY, ENOSPC, EPIPE, ENAMETOOLONG, ENOSYS, ELOOP,
 	};
+	static const char texts[] =
+	    "Operation not permitted\0No such file or directory\0"
+	    "No such process\0I/O error\0No such device or address\0"
+	    "Argument list too long\0Exec format error\0Bad file descriptor\0"
+	    "No child process\0Resource temporarily unavailable\0"
+	    "Out of memory\0Permission denied\0Not a directory\0"
+	    "Is a directory\0Invalid argument\0Too many open files in system\0"
+	    "Too many open files\0Not a tty\0Text file busy\0"
+	    "No space left on device\0Broken pipe\0Filename too long\0"
+	    "Function not implemented\0Symbolic link loop";
 	static char unknown[24];
+	const char *s = texts;
 	size_t i;
 
-	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
-		if (msgs[i].num == e)
-			return msgs[i].text;
+	for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++, s += strlen(s) + 1)
+		if (nums[i] == e)
+			return s;
 	fmt(unknown, sizeof(unknown), "error %d", e);
 	return unknown;
 }
