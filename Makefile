@@ -37,7 +37,8 @@ UNIT = tests/unit/check_signals.c tests/unit/check_init.c \
 
 # Debian packages that the build, the tests and the benchmarks use.
 DEPS = build-essential musl-tools check pkg-config file procps util-linux \
-	python3 busybox-static runc crun podman tini dumb-init catatonit
+	python3 busybox-static runc crun podman tini dumb-init catatonit \
+	clang libclang-rt-14-dev
 
 all: pidone
 
@@ -58,9 +59,29 @@ tests/helpers/%: tests/helpers/%.c
 
 HELPERS = $(patsubst %.c,%,$(wildcard tests/helpers/*.c))
 
-check: pidone tests/unit/check_pidone $(HELPERS)
+check: pidone tests/unit/check_pidone $(HELPERS) fuzz/replay
 	tests/unit/check_pidone
+	fuzz/replay fuzz/corpus
 	tests/run
+
+# The fuzz harness (fuzz/fuzz_opts.c) over the parsers: replayed on the seed
+# corpus by make check with the system compiler and the sanitizers, and run
+# by make fuzz with libFuzzer for FUZZ_TIME seconds.
+FUZZ_TIME ?= 60
+FUZZ_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O1 -I. -Dmain=pidone_main \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-DVERSION=\"$(VERSION)\"
+
+fuzz/replay: $(SRC) $(HDR) fuzz/fuzz_opts.c fuzz/replay.c
+	$(TEST_CC) $(FUZZ_CFLAGS) -o $@ $(SRC) fuzz/fuzz_opts.c fuzz/replay.c
+
+fuzz/fuzz_opts: $(SRC) $(HDR) fuzz/fuzz_opts.c
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(SRC) fuzz/fuzz_opts.c
+
+fuzz: fuzz/fuzz_opts
+	mkdir -p fuzz/work
+	fuzz/fuzz_opts -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		-max_len=512 fuzz/work fuzz/corpus
 
 install: pidone
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
@@ -78,9 +99,11 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS)
 
 clean:
-	rm -f pidone tools/sstrip tests/unit/check_pidone $(HELPERS)
+	rm -f pidone tools/sstrip tests/unit/check_pidone $(HELPERS) \
+		fuzz/replay fuzz/fuzz_opts
+	rm -rf fuzz/work
 
-.PHONY: all check deps install uninstall clean
+.PHONY: all check deps install uninstall clean fuzz
 
 # Benchmarks against tini, dumb-init and catatonit; not part of check.
 bench: pidone

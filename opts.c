@@ -113,7 +113,7 @@ bad(const char *what, const char *value)
 {
 	char shown[80];
 
-	if (from_env != NULL)
+	if (from_env != NULL && value != NULL)
 		warn("%s: %s: %s (see pidone --help)", from_env, what,
 		    out_value(value, shown, sizeof(shown)));
 	else if (value == NULL)
@@ -368,18 +368,16 @@ opts_env(struct opts *o, char *const *envp)
 	size_t i;
 	int r;
 
-	if ((r = env_peers(o, envp, cmdline)) != 0)
-		return r;
-	for (i = 0; i < sizeof(envtab) / sizeof(envtab[0]); i++) {
+	r = env_peers(o, envp, cmdline);
+	for (i = 0; r == 0 && i < sizeof(envtab) / sizeof(envtab[0]); i++) {
 		if ((cmdline & envtab[i].set) ||
 		    (v = env_value(envp, envtab[i].name)) == NULL)
 			continue;
 		from_env = envtab[i].name;
-		if ((r = apply_env(o, i, v)) != 0)
-			return r;
+		r = apply_env(o, i, v);
 	}
 	from_env = NULL;
-	return 0;
+	return r;
 }
 
 /*

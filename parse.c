@@ -42,20 +42,16 @@ parse_duration(const char *s)
 		char unit[3];
 		int32_t ms;
 	} units[] = { { "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 } };
-	char digits[24];
-	size_t n = 0, i;
-	int64_t v;
+	int64_t v = 0;
+	size_t i;
 
-	while (s[n] >= '0' && s[n] <= '9')
-		n++;
-	if (n == 0 || n >= sizeof(digits))
+	if (*s < '0' || *s > '9')
 		return -1;
-	memcpy(digits, s, n);
-	digits[n] = '\0';
-	if ((v = parse_number(digits, DURATION_MAX_MS)) < 0)
-		return -1;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if ((v = v * 10 + (*s - '0')) > DURATION_MAX_MS)
+			return -1;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(s + n, units[i].unit) == 0)
+		if (strcmp(s, units[i].unit) == 0)
 			return v * units[i].ms > DURATION_MAX_MS ? -1 :
 			    v * units[i].ms;
 	return -1;
