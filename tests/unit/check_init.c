@@ -5,6 +5,17 @@
 #include "unit.h"
 #include "opts.h"
 
+/* Linux's wait status layout, which glibc names and musl does not. */
+#ifndef W_EXITCODE
+#define W_EXITCODE(ret, sig) ((ret) << 8 | (sig))
+#endif
+#ifndef W_STOPCODE
+#define W_STOPCODE(sig) ((sig) << 8 | 0x7f)
+#endif
+#ifndef WCOREFLAG
+#define WCOREFLAG 0x80
+#endif
+
 /* Not static in init.c, and declared in no header: init.c exports nothing. */
 int exit_code(const struct opts *o, int status);
 
