@@ -1,7 +1,9 @@
 /* Unit tests for out.c: the formatter, truncation, and writing it all out. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -9,7 +11,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "pidone.h"
+#include "out.h"
 
 static char buf[256];
 
@@ -19,6 +21,7 @@ static char buf[256];
 	ck_assert_int_eq(n_, (int)strlen(want)); \
 } while (0)
 
+/* Each conversion pidone uses prints what printf would, at its extremes. */
 START_TEST(conversions)
 {
 	FMT_EQ("", "");
@@ -37,6 +40,18 @@ START_TEST(conversions)
 }
 END_TEST
 
+/* %lld and %llu take 64 bits on every target, including both extremes. */
+START_TEST(long_long)
+{
+	FMT_EQ("9223372036854775807", "%lld", (long long)INT64_MAX);
+	FMT_EQ("-9223372036854775808", "%lld", (long long)INT64_MIN);
+	FMT_EQ("-1 0 1", "%lld %lld %lld", -1LL, 0LL, 1LL);
+	FMT_EQ("18446744073709551615", "%llu", (unsigned long long)UINT64_MAX);
+	FMT_EQ("86400000 ms", "%lld ms", (long long)86400000);
+}
+END_TEST
+
+/* Unknown conversions print their letter; a trailing % prints nothing. */
 START_TEST(odd_formats)
 {
 	FMT_EQ("abc", "abc%");
@@ -46,6 +61,7 @@ START_TEST(odd_formats)
 }
 END_TEST
 
+/* A small buffer keeps what fits and its NUL; the length needed is returned. */
 START_TEST(truncation)
 {
 	char small[8];
@@ -82,6 +98,7 @@ slurp(int fd, size_t *len)
 	return s;
 }
 
+/* say writes whole lines, cuts long ones keeping the newline; note obeys -v. */
 START_TEST(say_lines)
 {
 	char *got, big[2000];
@@ -114,12 +131,33 @@ START_TEST(say_lines)
 }
 END_TEST
 
+/* write_all reports a bad descriptor, and an empty write is no write. */
 START_TEST(write_errors)
 {
 	errno = 0;
 	ck_assert_int_eq(write_all(-1, "x", 1), -1);
 	ck_assert_int_eq(errno, EBADF);
 	ck_assert_int_eq(write_all(1, "", 0), 0);
+}
+END_TEST
+
+/* A failed write to stdout is remembered: the first error, not a later one. */
+START_TEST(stdout_error)
+{
+	int full = open("/dev/full", O_WRONLY), fds[2];
+
+	ck_assert_int_ge(full, 0);
+	ck_assert_int_eq(out_error(), 0);
+	ck_assert_int_eq(pipe(fds), 0);
+	say(fds[1], "fine");
+	ck_assert_int_eq(out_error(), 0);
+	say(full, "lost");
+	ck_assert_int_eq(out_error(), ENOSPC);
+	close(fds[1]);
+	say(fds[1], "bad descriptor");
+	ck_assert_int_eq(out_error(), ENOSPC);
+	close(full);
+	close(fds[0]);
 }
 END_TEST
 
@@ -136,11 +174,11 @@ on_alarm(int sig)
 START_TEST(write_interrupted)
 {
 	enum { SIZE = 1 << 20 };
-	struct itimerval every = { { 0, 500 }, { 0, 500 } }, off = { 0 };
+	struct itimerval every = { { 0, 500 }, { 0, 500 } }, off = { { 0, 0 },
+	    { 0, 0 } };
 	struct sigaction sa;
 	char *data = malloc(SIZE);
 	int fds[2], i, st;
-
 	pid_t pid;
 
 	for (i = 0; i < SIZE; i++)
@@ -168,9 +206,54 @@ START_TEST(write_interrupted)
 	ck_assert_int_eq(write_all(fds[1], data, SIZE), SIZE);
 	setitimer(ITIMER_REAL, &off, NULL);
 	close(fds[1]);
-	waitpid(pid, &st, 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 0);
 	free(data);
+}
+END_TEST
+
+/* Control characters become '?'; other bytes, UTF-8 included, stay. */
+START_TEST(value_control)
+{
+	char v[32];
+
+	ck_assert_str_eq(out_value("a\tb\nc\x7f" "d\x1b", v, sizeof(v)),
+	    "a?b?c?d?");
+	ck_assert_str_eq(out_value("caf\xc3\xa9", v, sizeof(v)), "caf\xc3\xa9");
+	ck_assert_str_eq(out_value("", v, sizeof(v)), "");
+	ck_assert_ptr_eq(out_value("x", v, sizeof(v)), v);
+}
+END_TEST
+
+/* A value too long for the buffer is cut and ends in "..."; one that fits is whole. */
+START_TEST(value_long)
+{
+	char v[16], big[300];
+
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	out_value(big, v, sizeof(v));
+	ck_assert_uint_eq(strlen(v), sizeof(v) - 1);
+	ck_assert_str_eq(v, "yyyyyyyyyyyy...");
+	ck_assert_str_eq(out_value("123456789012345", v, sizeof(v)),
+	    "123456789012345");
+	ck_assert_str_eq(out_value("1234567890123456", v, sizeof(v)),
+	    "123456789012...");
+}
+END_TEST
+
+/* errstr speaks as the C libraries do, and numbers any error it lacks. */
+START_TEST(error_strings)
+{
+	ck_assert_str_eq(errstr(EPERM), "Operation not permitted");
+	ck_assert_str_eq(errstr(EMFILE), "Too many open files");
+	ck_assert_str_eq(errstr(ENOSPC), "No space left on device");
+	ck_assert_str_eq(errstr(ENOENT), "No such file or directory");
+	ck_assert_str_eq(errstr(EACCES), "Permission denied");
+	ck_assert_str_eq(errstr(9999), "error 9999");
+	ck_assert_str_eq(errstr(-3), "error -3");
+	ck_assert_str_eq(errstr(0), "error 0");
 }
 END_TEST
 
@@ -181,13 +264,20 @@ out_suite(void)
 	TCase *t = tcase_create("fmt");
 
 	tcase_add_test(t, conversions);
+	tcase_add_test(t, long_long);
 	tcase_add_test(t, odd_formats);
 	tcase_add_test(t, truncation);
 	suite_add_tcase(s, t);
 	t = tcase_create("write");
 	tcase_add_test(t, say_lines);
 	tcase_add_test(t, write_errors);
+	tcase_add_test(t, stdout_error);
 	tcase_add_test(t, write_interrupted);
+	suite_add_tcase(s, t);
+	t = tcase_create("text");
+	tcase_add_test(t, value_control);
+	tcase_add_test(t, value_long);
+	tcase_add_test(t, error_strings);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -9,12 +9,17 @@
 int
 main(void)
 {
-	SRunner *sr = srunner_create(signals_suite());
+	SRunner *sr = srunner_create(parse_suite());
 	int failed;
 
-	srunner_add_suite(sr, init_suite());
-	srunner_add_suite(sr, pgrp_suite());
 	srunner_add_suite(sr, out_suite());
+	srunner_add_suite(sr, signals_suite());
+	srunner_add_suite(sr, proc_suite());
+	srunner_add_suite(sr, child_suite());
+	srunner_add_suite(sr, pgrp_suite());
+	srunner_add_suite(sr, judge_suite());
+	srunner_add_suite(sr, opts_suite());
+	srunner_add_suite(sr, init_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -4,9 +4,14 @@
 
 #include <check.h>
 
-Suite *signals_suite(void);
-Suite *init_suite(void);
-Suite *pgrp_suite(void);
+Suite *parse_suite(void);
 Suite *out_suite(void);
+Suite *signals_suite(void);
+Suite *proc_suite(void);
+Suite *child_suite(void);
+Suite *pgrp_suite(void);
+Suite *judge_suite(void);
+Suite *opts_suite(void);
+Suite *init_suite(void);
 
 #endif

@@ -1,0 +1,256 @@
+/* Unit tests for judge.c: verdicts and findings from constructed facts. */
+#include <signal.h>
+#include <string.h>
+
+#include "unit.h"
+#include "judge.h"
+
+#define BIT(sig) ((uint64_t)1 << ((sig) - 1))
+/* Every signal 1..64, as SigBlk shows for pidone blocking all. */
+#define ALL (~(uint64_t)0)
+
+/* A sleeping process in the command's group 10, waits known, nothing set. */
+static struct facts
+plain(pid_t pid)
+{
+	struct facts f;
+
+	memset(&f, 0, sizeof(f));
+	f.pid = pid;
+	f.ppid = 1;
+	f.pgid = 10;
+	f.sid = 10;
+	f.state = 'S';
+	f.waits_known = 1;
+	return f;
+}
+
+static const struct scene scene = { 5, 10, "pidone" };
+
+/* Index of the finding of kind in out[0..n), or -1. */
+static int
+find(const struct finding *out, int n, const char *kind)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(out[i].kind, kind) == 0)
+			return i;
+	return -1;
+}
+
+/* A handler decides first, then an ignore, then a wait, then the mask. */
+START_TEST(verdicts)
+{
+	struct facts f = plain(20);
+
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_DEFAULT);
+	f.blocked = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_HELD);
+	f.waits = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_WAITED);
+	f.ignored = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_IGNORED);
+	f.caught = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_CAUGHT);
+	/* Another signal's bits say nothing about TERM. */
+	f = plain(20);
+	f.caught = f.ignored = f.blocked = f.waits = ~BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_DEFAULT);
+}
+END_TEST
+
+/* Without what it waits for, only a handler or an ignore is certain. */
+START_TEST(verdicts_unknown)
+{
+	struct facts f = plain(20);
+
+	f.waits_known = 0;
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_UNKNOWN);
+	f.blocked = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_UNKNOWN);
+	f.ignored = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_IGNORED);
+	f.caught = BIT(SIGTERM);
+	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_CAUGHT);
+}
+END_TEST
+
+/* A PID 1 in sigwait for CHLD only shows TERM unblocked and unhandled: dropped. */
+START_TEST(pid1_drops_term)
+{
+	struct facts f = plain(1);
+	struct finding out[JUDGE_MAX];
+	int n, i;
+
+	f.ppid = 0;
+	f.pgid = f.sid = 1;
+	f.waits = BIT(SIGCHLD);
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	i = find(out, n, "pid1-drops-term");
+	ck_assert_int_ge(i, 0);
+	ck_assert_ptr_nonnull(strstr(out[i].text, "TERM or INT"));
+	/* INT caught: the advice names TERM only. */
+	f.caught = BIT(SIGINT);
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_null(strstr(out[0].text, "or INT"));
+}
+END_TEST
+
+/* When pidone could not read what PID 1 waits for, it draws no finding. */
+START_TEST(pid1_unknown)
+{
+	struct facts f = plain(1);
+	struct finding out[JUDGE_MAX];
+
+	f.ppid = 0;
+	f.pgid = f.sid = 1;
+	f.waits_known = 0;
+	ck_assert_int_eq(judge(&f, &scene, out), 0);
+}
+END_TEST
+
+/* pidone as PID 1 blocks and waits for every signal: nothing to say. */
+START_TEST(pid1_pidone)
+{
+	struct facts f = plain(1);
+	struct finding out[JUDGE_MAX];
+
+	f.ppid = 0;
+	f.pgid = f.sid = 1;
+	f.blocked = ALL & ~BIT(SIGKILL) & ~BIT(SIGSTOP);
+	f.waits = ALL;
+	ck_assert_int_eq(judge(&f, &scene, out), 0);
+}
+END_TEST
+
+/* TERM blocked and taken by nothing is a finding for a sleeper, not a runner. */
+START_TEST(blocks_term)
+{
+	struct facts f = plain(20);
+	struct finding out[JUDGE_MAX];
+	int n;
+
+	f.blocked = BIT(SIGTERM);
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "blocks-term");
+	ck_assert_int_eq(out[0].other, SIGTERM);
+	f.state = 'R';
+	ck_assert_int_eq(judge(&f, &scene, out), 0);
+	f.state = 'S';
+	f.waits = BIT(SIGTERM);
+	ck_assert_int_eq(judge(&f, &scene, out), 0);
+	f.waits = 0;
+	f.waits_known = 0;
+	ck_assert_int_eq(judge(&f, &scene, out), 0);
+}
+END_TEST
+
+/* A zombie's only finding is its parent, with advice that depends on who that is. */
+START_TEST(zombie)
+{
+	struct facts f = plain(20);
+	struct finding out[JUDGE_MAX];
+	int n;
+
+	f.state = 'Z';
+	f.ppid = 7;
+	f.pgid = 0;
+	f.ignored = BIT(SIGTERM);
+	n = judge(&f, &(struct scene){ 5, 10, "sh" }, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "zombie");
+	ck_assert_int_eq(out[0].other, 7);
+	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 7 "
+	    "(sh): make it wait for its children, or end it");
+	f.ppid = 1;
+	n = judge(&f, &(struct scene){ 5, 10, "tini" }, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 1 "
+	    "(tini): run the command under pidone");
+}
+END_TEST
+
+/* Group or session 0 is outside the namespace; another group is outside the command's. */
+START_TEST(outside)
+{
+	struct facts f = plain(30);
+	struct finding out[JUDGE_MAX];
+	int n;
+
+	f.pgid = 30;
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "outside-group");
+	ck_assert_int_eq(out[0].other, scene.group);
+	ck_assert_ptr_nonnull(strstr(out[0].text, "keep it in that group"));
+	f.sid = 0;
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "outside-ns");
+	ck_assert_int_eq(out[0].other, 30);
+	ck_assert_ptr_nonnull(strstr(out[0].text, "pidone --exec"));
+	/* pidone itself, PID 1, and any process when there is no group: fine. */
+	f = plain(5);
+	f.pgid = 5;
+	ck_assert_int_eq(judge(&f, &scene, out), 0);
+	f = plain(30);
+	f.pgid = 30;
+	ck_assert_int_eq(judge(&f, &(struct scene){ 5, 0, "?" }, out), 0);
+	/* A PID 1 outside the namespace's sessions is told to lead one. */
+	f = plain(1);
+	f.pgid = f.sid = 0;
+	f.caught = BIT(SIGTERM);
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "outside-ns");
+	ck_assert_ptr_nonnull(strstr(out[0].text, "setsid"));
+}
+END_TEST
+
+/* Ignoring TERM is a finding; a PID 1 ignoring it also drops it. */
+START_TEST(ignores_term)
+{
+	struct facts f = plain(20);
+	struct finding out[JUDGE_MAX];
+	int n;
+
+	f.ignored = BIT(SIGTERM);
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "ignores-term");
+	ck_assert_int_eq(out[0].other, SIGTERM);
+	f = plain(1);
+	f.pgid = f.sid = 0;
+	f.ignored = BIT(SIGTERM);
+	n = judge(&f, &scene, out);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_ge(find(out, n, "outside-ns"), 0);
+	ck_assert_int_ge(find(out, n, "pid1-drops-term"), 0);
+	ck_assert_int_ge(find(out, n, "ignores-term"), 0);
+}
+END_TEST
+
+Suite *
+judge_suite(void)
+{
+	Suite *s = suite_create("judge");
+	TCase *t = tcase_create("verdict");
+
+	tcase_add_test(t, verdicts);
+	tcase_add_test(t, verdicts_unknown);
+	suite_add_tcase(s, t);
+	t = tcase_create("findings");
+	tcase_add_test(t, pid1_drops_term);
+	tcase_add_test(t, pid1_unknown);
+	tcase_add_test(t, pid1_pidone);
+	tcase_add_test(t, blocks_term);
+	tcase_add_test(t, zombie);
+	tcase_add_test(t, outside);
+	tcase_add_test(t, ignores_term);
+	suite_add_tcase(s, t);
+	return s;
+}
