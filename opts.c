@@ -377,6 +377,8 @@ opts_env(struct opts *o, char *const *envp)
 		r = apply_env(o, i, v);
 	}
 	from_env = NULL;
+	o->set = cmdline;	/* apply() marks what it sets; the environment
+				 * is not the command line */
 	return r;
 }
 

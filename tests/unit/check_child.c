@@ -57,7 +57,7 @@ get_file(const char *path, char *buf, size_t size)
 static int
 run(char **argv, char **envp, const sigset_t *mask, int *err, pid_t *pid)
 {
-	struct spawn sp = { argv, envp, mask, 0 };
+	struct spawn sp = { argv, envp, mask, 0, -1 };
 	int st = -1;
 	pid_t p;
 
@@ -69,6 +69,46 @@ run(char **argv, char **envp, const sigset_t *mask, int *err, pid_t *pid)
 	ck_assert_int_eq(waitpid(p, &st, 0), p);
 	return st;
 }
+
+/*
+ * Socket activation: a LISTEN_PID naming the parent reaches the command as
+ * the command's own PID; one naming anybody else passes unchanged; the
+ * other variables pass unchanged either way.
+ */
+START_TEST(listen_pid)
+{
+	char out[] = "/tmp/pidone-unit-listen.XXXXXX", mine[32], got[128],
+	    want[128];
+	char *argv[] = { "/bin/sh", "-c",
+	    "echo \"$LISTEN_PID $$ $LISTEN_FDS\" >\"$OUT\"", NULL };
+	char outvar[64], *envp[] = { "LISTEN_FDS=1", mine, outvar, NULL };
+	struct spawn sp = { argv, envp, &empty, 0, -1 };
+	int fd = mkstemp(out), err, st;
+	pid_t p;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(outvar, sizeof(outvar), "OUT=%s", out);
+	snprintf(mine, sizeof(mine), "LISTEN_PID=%d", (int)getpid());
+	child_prepare(&sp);
+	ck_assert_int_eq(sp.listen_at, 1);
+	p = child_start(&sp, &err);
+	ck_assert_int_gt(p, 0);
+	ck_assert_int_eq(err, 0);
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	snprintf(want, sizeof(want), "%d %d 1\n", (int)p, (int)p);
+	ck_assert_str_eq(get_file(out, got, sizeof(got)), want);
+
+	snprintf(mine, sizeof(mine), "LISTEN_PID=%d", (int)getpid() + 1);
+	child_prepare(&sp);
+	ck_assert_int_eq(sp.listen_at, -1);
+	p = child_start(&sp, &err);
+	ck_assert_int_eq(waitpid(p, &st, 0), p);
+	snprintf(want, sizeof(want), "%d %d 1\n", (int)getpid() + 1, (int)p);
+	ck_assert_str_eq(get_file(out, got, sizeof(got)), want);
+	unlink(out);
+}
+END_TEST
 
 /* A command not found: ENOENT, and the child exits 127 to be reaped. */
 START_TEST(not_found)
@@ -153,7 +193,7 @@ START_TEST(own_group)
 {
 	char *argv[] = { "sleep", "5", NULL };
 	char *envp[] = { "PATH=/bin:/usr/bin", NULL };
-	struct spawn sp = { argv, envp, &empty, 0 };
+	struct spawn sp = { argv, envp, &empty, 0, -1 };
 	int err = -1, st;
 	pid_t pid;
 
@@ -243,7 +283,7 @@ START_TEST(exec_here_fails)
 	char *argv[] = { "pidone-no-such-command-here", NULL };
 	char *envp[] = { "PATH=/nonexistent", NULL };
 	char *eacces[] = { "/etc/passwd", NULL };
-	struct spawn sp = { argv, envp, &empty, 0 };
+	struct spawn sp = { argv, envp, &empty, 0, -1 };
 
 	ck_assert_int_eq(child_exec_here(&sp), ENOENT);
 	ck_assert_uint_eq(sigblk(), ~(uint64_t)0 & ~BIT(SIGKILL) & ~BIT(SIGSTOP));
@@ -338,6 +378,7 @@ child_suite(void)
 
 	sigemptyset(&empty);
 	tcase_add_test(t, not_found);
+	tcase_add_test(t, listen_pid);
 	tcase_add_test(t, not_runnable);
 	tcase_add_test(t, script_without_shebang);
 	tcase_add_test(t, own_group);

@@ -328,6 +328,103 @@ START_TEST(bad_long_value)
 }
 END_TEST
 
+/* Run opts_env on envp with fd 2 captured, as parse_captured does. */
+static int
+env_captured(char **envp, char *err, size_t size)
+{
+	char path[] = "/tmp/pidone-unit-stderr.XXXXXX";
+	int fd = mkstemp(path), saved = dup(2), r;
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	dup2(fd, 2);
+	opts_init(&o);
+	r = opts_env(&o, envp);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, err, size - 1, 0);
+	close(fd);
+	err[n > 0 ? n : 0] = '\0';
+	return r;
+}
+
+/* -D and --drain take a duration, as -G does. */
+START_TEST(drain_flag)
+{
+	ck_assert_int_eq(parse("-D", "10s", "x", NULL), 0);
+	ck_assert_int_eq(o.drain_ms, 10000);
+	ck_assert_int_eq(parse("--drain=250ms", "x", NULL), 0);
+	ck_assert_int_eq(o.drain_ms, 250);
+	ck_assert_int_eq(parse("x", NULL), 0);
+	ck_assert_int_eq(o.drain_ms, 0);
+	ck_assert_int_eq(parse("-D", "soon", "x", NULL), EXIT_USAGE);
+}
+END_TEST
+
+/*
+ * Every behaviour option has a variable; lists split at spaces and
+ * commas; a bad value is the flag's message after the variable's name, on
+ * one line.
+ */
+START_TEST(every_option_from_env)
+{
+	char *rw[] = { "PIDONE_REWRITE=TERM:USR1, INT:0,,HUP:RTMIN+2", NULL };
+	char *ex[] = { "PIDONE_EXPECT= 3,143 4 ", NULL };
+	char *mix[] = { "PIDONE_DRAIN=2m", "PIDONE_WARN_REAP=1",
+	    "PIDONE_PDEATH_SIGNAL=hup", "PIDONE_GRACE=0", NULL };
+	char *bad1[] = { "PIDONE_GRACE=3x", NULL };
+	char *bad2[] = { "PIDONE_EXPECT=3,256", NULL };
+	char *bad3[] = { "PIDONE_REWRITE=KILL:TERM", NULL };
+	char *bad4[] = { "PIDONE_VERBOSE=lots", NULL };
+	char err[512];
+
+	ck_assert_int_eq(env_captured(rw, err, sizeof(err)), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(o.rewrite[SIGTERM], SIGUSR1);
+	ck_assert_int_eq(o.rewrite[SIGINT], 0);
+	ck_assert_int_eq(o.rewrite[SIGHUP], 36);
+	ck_assert_int_eq(o.rewrite[SIGQUIT], SIGQUIT);
+	ck_assert_int_eq(env_captured(ex, err, sizeof(err)), 0);
+	ck_assert(expects(3) && expects(143) && expects(4) && !expects(5));
+	ck_assert_int_eq(env_captured(mix, err, sizeof(err)), 0);
+	ck_assert_int_eq(o.drain_ms, 120000);
+	ck_assert_int_eq(o.warn_reap, 1);
+	ck_assert_int_eq(o.pdeath, SIGHUP);
+	ck_assert_int_eq(o.grace_ms, 0);
+	/* The environment is not the command line: nothing is marked set. */
+	ck_assert_uint_eq(o.set, 0);
+
+	ck_assert_int_eq(env_captured(bad1, err, sizeof(err)), EXIT_USAGE);
+	ck_assert_str_eq(err, "pidone: PIDONE_GRACE: bad duration: 3x "
+	    "(see pidone --help)\n");
+	ck_assert_int_eq(env_captured(bad2, err, sizeof(err)), EXIT_USAGE);
+	ck_assert_str_eq(err, "pidone: PIDONE_EXPECT: exit code not in "
+	    "0..255: 256 (see pidone --help)\n");
+	ck_assert_int_eq(env_captured(bad3, err, sizeof(err)), EXIT_USAGE);
+	ck_assert_str_eq(err, "pidone: PIDONE_REWRITE: cannot rewrite signal: "
+	    "KILL:TERM (see pidone --help)\n");
+	ck_assert_int_eq(env_captured(bad4, err, sizeof(err)), EXIT_USAGE);
+	ck_assert_str_eq(err, "pidone: PIDONE_VERBOSE: not a number in "
+	    "0..255: lots (see pidone --help)\n");
+}
+END_TEST
+
+/* A rewrite or expect flag overrides the whole variable, bad or not. */
+START_TEST(list_flag_wins)
+{
+	char *envp[] = { "PIDONE_REWRITE=bogus", "PIDONE_EXPECT=bogus",
+	    "PIDONE_DRAIN=bogus", NULL };
+
+	ck_assert_int_eq(parse("-r", "TERM:HUP", "-e", "7", "-D", "1",
+	    "x", NULL), 0);
+	ck_assert_int_eq(opts_env(&o, envp), 0);
+	ck_assert_int_eq(o.rewrite[SIGTERM], SIGHUP);
+	ck_assert(expects(7));
+	ck_assert_int_eq(o.drain_ms, 1000);
+}
+END_TEST
+
 /* tini's, dumb-init's and pidone's variables, with their own meanings. */
 START_TEST(environment)
 {
@@ -531,11 +628,14 @@ opts_suite(void)
 	tcase_add_test(t, modes);
 	tcase_add_test(t, bad_input);
 	tcase_add_test(t, bad_long_value);
+	tcase_add_test(t, drain_flag);
 	suite_add_tcase(s, t);
 	t = tcase_create("environment");
 	tcase_add_test(t, environment);
 	tcase_add_test(t, command_line_wins);
 	tcase_add_test(t, overridden_not_read);
+	tcase_add_test(t, every_option_from_env);
+	tcase_add_test(t, list_flag_wins);
 	suite_add_tcase(s, t);
 	t = tcase_create("print");
 	tcase_add_test(t, print_texts);

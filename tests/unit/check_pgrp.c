@@ -20,7 +20,7 @@ helper_status(char **argv, const char *errfile)
 {
 	char *envp[] = { "PATH=/nonexistent:/bin:/usr/bin", NULL };
 	sigset_t none;
-	struct spawn sp = { argv, envp, &none, 0 };
+	struct spawn sp = { argv, envp, &none, 0, -1 };
 	pid_t pid;
 	int st = -1, fd;
 

@@ -381,7 +381,7 @@ END_TEST
 
 /* Milliseconds on the monotonic clock. */
 static int64_t
-now_ms(void)
+mono_ms(void)
 {
 	struct timespec ts;
 
@@ -397,9 +397,9 @@ START_TEST(wait_and_timeout)
 	int64_t t0;
 
 	sig_block_all(&saved);
-	t0 = now_ms();
+	t0 = mono_ms();
 	ck_assert_int_eq(sig_wait(&si, 300), 0);
-	ck_assert_int_ge(now_ms() - t0, 290);
+	ck_assert_int_ge(mono_ms() - t0, 290);
 	ck_assert_int_eq(sig_wait(&si, 0), 0);
 	kill(getpid(), SIGUSR1);
 	ck_assert_int_eq(sig_wait(&si, -1), SIGUSR1);
@@ -427,7 +427,7 @@ START_TEST(wait_forever)
 	int64_t t0;
 
 	sig_block_all(&saved);
-	t0 = now_ms();
+	t0 = mono_ms();
 	if ((pid = fork()) == 0) {
 		usleep(200000);
 		kill(self, SIGHUP);
@@ -435,13 +435,13 @@ START_TEST(wait_forever)
 	}
 	/* The child's exit also raises CHLD; HUP may come first or second. */
 	for (;;) {
-		ck_assert_int_lt(now_ms() - t0, 3000);
+		ck_assert_int_lt(mono_ms() - t0, 3000);
 		if (sig_wait(&si, -1) == SIGHUP)
 			break;
 		ck_assert_int_eq(si.si_signo, SIGCHLD);
 	}
 	ck_assert_int_eq(si.si_pid, pid);
-	ck_assert_int_ge(now_ms() - t0, 190);
+	ck_assert_int_ge(mono_ms() - t0, 190);
 	waitpid(pid, NULL, 0);
 }
 END_TEST
