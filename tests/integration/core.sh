@@ -491,7 +491,9 @@ test_bad_input() {
 	bad 100 "cannot rewrite signal: BOGUS:TERM$see" -r BOGUS:TERM true
 	bad 100 "unknown signal to rewrite to: TERM:BOGUS$see" -r TERM:BOGUS true
 	bad 100 "bad duration: 5h$see" -G 5h true
-	TINI_VERBOSITY=x bad 100 "bad value of TINI_VERBOSITY: x$see" true
+	TINI_VERBOSITY=x bad 100 "TINI_VERBOSITY: not a number in 0..255: x$see" true
+	PIDONE_GRACE=5h bad 100 "PIDONE_GRACE: bad duration: 5h$see" true
+	PIDONE_REWRITE="TERM:HUP KILL:INT" bad 100 "PIDONE_REWRITE: cannot rewrite signal: KILL:INT$see" true
 	bad 127 "cannot run no-such-command-here: No such file or directory" \
 		no-such-command-here
 	bad 127 "cannot run /no/such/dir/cmd: No such file or directory" \
