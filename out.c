@@ -22,6 +22,9 @@ static int errsock;		/* stderr is a socket: send without waiting */
 static int closed = -1;		/* a stream whose reader has gone */
 static int outerr;		/* errno of the first failed write to stdout */
 static unsigned long lost;	/* lines stderr could not take, not yet told */
+static int nonblock;		/* make stderr non-blocking at the next line */
+
+static void nonblock_setup(void);
 
 /* Write all of buf, retrying after EINTR and short writes. */
 ssize_t
@@ -147,6 +150,8 @@ err_line(const char *line, size_t n)
 	char msg[80];
 	size_t m;
 
+	if (nonblock)
+		nonblock_setup();
 	if (errfd == closed)
 		return;
 	if (lost > 0) {
@@ -220,23 +225,34 @@ out_error(void)
 }
 
 /*
- * From now on write to stderr without ever waiting. O_NONBLOCK on fd 2
- * itself would change the open file the command shares, so a pipe or a
- * terminal is opened anew through /proc, giving pidone a description of its
- * own; a socket, which cannot be, is written with MSG_DONTWAIT. A file,
- * which can seek, takes a line at once and keeps its offset shared.
+ * Write to stderr without ever waiting, from its first line on: the setup
+ * is made then, so that a quiet pidone pays nothing for it.
  */
 void
 out_stderr_nonblock(void)
 {
+	nonblock = 1;
+}
+
+/*
+ * Give stderr a description of pidone's own that never blocks. O_NONBLOCK
+ * on fd 2 itself would change the open file the command shares, so a pipe
+ * or a terminal is opened anew through /proc; a socket, which cannot be,
+ * is written with MSG_DONTWAIT. A file, which can seek, takes a line at
+ * once and keeps its offset shared.
+ */
+static void
+nonblock_setup(void)
+{
 	int type, fd;
 	socklen_t len = sizeof(type);
 
+	nonblock = 0;
 	if (getsockopt(2, SOL_SOCKET, SO_TYPE, &type, &len) == 0)
 		errsock = 1;
 	else if (lseek(2, 0, SEEK_CUR) < 0 && errno == ESPIPE &&
-	    (fd = openat(AT_FDCWD, "/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC)) >= 0)
+	    (fd = openat(AT_FDCWD, "/proc/self/fd/2", O_WRONLY | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC)) >= 0)
 		errfd = fd;
 }
 
