@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "inspect.h"
 #include "judge.h"
 #include "out.h"
@@ -336,17 +337,78 @@ groups(struct view *v)
 	}
 }
 
+/* The cgroup's counters inspect reports: key, v1 file, v2 file. */
+static const struct {
+	char key[16], v1[24], v2[16], ctl[8];
+} counters[] = {
+	{ "pids.current", "pids.current", "pids.current", "pids" },
+	{ "pids.max", "pids.max", "pids.max", "pids" },
+	{ "memory.current", "memory.usage_in_bytes", "memory.current", "memory" },
+	{ "memory.max", "memory.limit_in_bytes", "memory.max", "memory" },
+};
+
+/*
+ * The cgroup's counters, where readable, into v (-1 where not), and
+ * printed: rows of TSV, or one line each of text.
+ */
+static void
+cgroup(const struct view *w, int64_t v[4])
+{
+	char num[24];
+	size_t i;
+
+	if (!w->tsv)
+		say(1, "\ncgroup:");
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		if (cgroup_read(counters[i].ctl, counters[i].v1, counters[i].v2,
+		    &v[i]) < 0) {
+			v[i] = -1;
+			continue;
+		}
+		if (v[i] == CGROUP_MAX)
+			fmt(num, sizeof(num), "max");
+		else
+			fmt(num, sizeof(num), "%lld", (long long)v[i]);
+		say(1, w->tsv ? "cgroup\t%s\t%s" : "  %s %s", counters[i].key,
+		    num);
+	}
+}
+
+/*
+ * Findings about the whole: each live parent that leaves zombies, with
+ * their count, and a cgroup near its pids.max.
+ */
+static void
+judge_all(struct view *v, const int64_t cg[4])
+{
+	struct finding x;
+	int i, j, count;
+
+	for (i = 0; i < v->n; i++) {
+		for (count = 0, j = 0; j < v->n; j++)
+			count += v->t[j].p.state == 'Z' &&
+			    v->t[j].p.ppid == v->t[i].p.pid;
+		if (v->t[i].p.state != 'Z' &&
+		    judge_zombies(v->t[i].p.pid, v->t[i].p.comm, count, &x))
+			finding(v, &v->t[i], x.kind, x.other, x.text);
+	}
+	if (cg[0] >= 0 && cg[1] >= 0 && judge_pids(cg[0], cg[1], &x))
+		finding(v, NULL, x.kind, x.other, x.text);
+}
+
 /* Print the whole report: tree, groups, signals, then findings. */
 static void
 report(struct view *v)
 {
 	char text[96];
+	int64_t cg[4];
 	int i;
 
 	if (v->tsv) {
 		say(1, "#proc\tpid\tppid\tpgid\tsid\ttpgid\tstate\tblocked\t"
 		    "ignored\tcaught\tcomm\tcmdline\twaited");
 		say(1, "#find\tpid\tkind\tother\ttext");
+		say(1, "#cgroup\tkey\tvalue");
 	} else {
 		say(1, "   PID  PPID  PGID   SID TPGID S COMMAND");
 		for (i = 0; i < v->n; i++)
@@ -361,6 +423,7 @@ report(struct view *v)
 	}
 	for (i = 0; i < v->n; i++)
 		row(v, &v->t[i]);
+	cgroup(v, cg);
 	if (!v->tsv)
 		say(1, "\nfindings:");
 	if (v->total > v->n) {
@@ -370,6 +433,7 @@ report(struct view *v)
 	}
 	for (i = 0; i < v->n; i++)
 		judge_one(v, &v->t[i]);
+	judge_all(v, cg);
 	if (v->found == 0 && !v->tsv)
 		say(1, "  none");
 }

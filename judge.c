@@ -95,3 +95,39 @@ judge(const struct facts *f, const struct scene *sc,
 		    "(unblock TERM, or read it; exec keeps the mask)");
 	return n;
 }
+
+/*
+ * A live parent that leaves count zombies unreaped: each holds a PID, which
+ * counts against the cgroup's pids.max like any process. Returns 1 with the
+ * finding in x, or 0 when there is none (no zombie, or PID 1's, which the
+ * zombie finding already tells to run under pidone).
+ */
+int
+judge_zombies(pid_t parent, const char *name, int count, struct finding *x)
+{
+	if (count <= 0 || parent <= 1)
+		return 0;
+	x->kind = "zombies";
+	x->other = count;
+	fmt(x->text, sizeof(x->text), "%s leaves %d zombie%s unreaped, each "
+	    "holding a PID of the cgroup's: make it wait for its children, or "
+	    "end it", name, count, count == 1 ? "" : "s");
+	return 1;
+}
+
+/*
+ * A cgroup within 10% of its pids.max: past it every fork fails with
+ * EAGAIN. Returns 1 with the finding in x, or 0.
+ */
+int
+judge_pids(int64_t current, int64_t max, struct finding *x)
+{
+	if (max <= 0 || max == INT64_MAX || current < max - max / 10)
+		return 0;
+	x->kind = "pids-near-limit";
+	x->other = (long)max;
+	fmt(x->text, sizeof(x->text), "the cgroup holds %lld of its %lld "
+	    "processes: at the limit every fork fails (zombies count too)",
+	    (long long)current, (long long)max);
+	return 1;
+}

@@ -40,6 +40,9 @@ struct finding {
 #define JUDGE_MAX 4
 
 enum verdict judge_signal(const struct facts *f, int sig);
+int judge_zombies(pid_t parent, const char *name, int count,
+    struct finding *x);
+int judge_pids(int64_t current, int64_t max, struct finding *x);
 int judge(const struct facts *f, const struct scene *sc,
     struct finding out[JUDGE_MAX]);
 
