@@ -57,7 +57,8 @@ libc_of = $(if $(wildcard $(call musl_lib,$(1))/libc.a),musl,glibc)
 
 DIST_DEPS = qemu-user-static binfmt-support dpkg-dev devscripts \
 	$(foreach a,$(filter-out amd64,$(ARCHES)),gcc-$(GNU_$(a))) \
-	$(foreach a,arm64 armhf i386 ppc64el s390x,musl-dev:$(a) check:$(a))
+	$(foreach a,arm64 armhf i386 ppc64el s390x,musl-dev:$(a) check:$(a)) \
+	$(foreach a,arm64 armhf i386 ppc64el s390x riscv64,libc6-dev-$(a)-cross)
 
 # The later -z max-page-size wins over the one in LDFLAGS (the host's).
 # build/ARCH/pidone.elf keeps its symbols, so the tests can see which
