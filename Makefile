@@ -6,17 +6,34 @@ PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 DESTDIR =
 
-# musl-gcc gives the smallest static binary; static glibc is the fallback.
-CC = $(shell command -v musl-gcc >/dev/null 2>&1 && echo musl-gcc || echo gcc)
+# musl gives the smallest static binary. Debian's musl-gcc cannot link a
+# static PIE (its -static-pie makes a PIE that needs /lib/ld-musl-*.so.1), so
+# gcc runs with a specs file of our own (tools/musl-specs, mk/static-pie.mk)
+# that links musl's rcrt1.o with -static -pie --no-dynamic-linker. Static
+# glibc (gcc -static-pie) is the fallback when musl-dev is absent.
+MUSL = $(shell sed -n 's|.*/usr/lib/\([^/]*\)/musl-gcc.specs.*|\1|p' /usr/bin/musl-gcc 2>/dev/null)
+CC = $(if $(MUSL),gcc -specs=build/$(MUSL).specs,gcc)
 # -Oz where the compiler has it (gcc 12+, clang), else -Os.
-OPT = $(shell $(CC) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
-CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fno-pie -Wall -Wextra -Wshadow \
+OPT = $(shell $(filter-out -specs=%,$(CC)) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
+# Hardened: a position-independent executable (ASLR of the program itself),
+# stack canaries in every function with an array or an address taken, and
+# stack-clash probes in frames larger than a page. The file prefix map keeps
+# the build folder out of the binary, so builds are reproducible.
+CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fPIE -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -fno-stack-protector -DVERSION=\"$(VERSION)\" \
+	-fno-unwind-tables -fstack-protector-strong -fstack-clash-protection \
+	-ffile-prefix-map=$(CURDIR)=. -DVERSION=\"$(VERSION)\" \
 	$(if $(COMMIT),-DCOMMIT=\"$(COMMIT)\")
-LDFLAGS = -static -no-pie -s -Wl,--gc-sections -Wl,--build-id=none \
-	-Wl,-z,norelro -Wl,-z,noseparate-code \
-	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=4096
+# The largest page size the kernels of this architecture use: segments are
+# aligned to it, or the binary cannot be mapped there (mk/dist.mk: arm64,
+# armhf and ppc64el kernels use up to 64 KiB pages).
+PAGESIZE = $(if $(filter aarch64% arm% ppc64%,$(shell uname -m)),65536,4096)
+# A static PIE with no interpreter; RELRO and BIND_NOW; no build ID (it
+# would differ with the compiler's path); -z noseparate-code and a small
+# common page size keep the file small.
+LDFLAGS = -static-pie -s -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code \
+	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=$(PAGESIZE)
 ifeq ($(CI),true)
 CFLAGS += -Werror
 endif
@@ -37,7 +54,7 @@ UNIT = tests/unit/check_parse.c tests/unit/check_out.c tests/unit/check_signals.
 # Debian packages that the build, the tests and the benchmarks use.
 DEPS = build-essential musl-tools check pkg-config file procps util-linux \
 	python3 busybox-static runc crun podman tini dumb-init catatonit \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev $(DIST_DEPS) $(PKG_DEPS)
 
 all: pidone
 
@@ -93,14 +110,20 @@ install: pidone
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pidone $(DESTDIR)$(MANPREFIX)/man1/pidone.1
 
-deps:
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS)
+deps: deps-arch
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+		install -y -qq $(DEPS)
+	$(MAKE) deps-musl
 
 clean:
 	rm -f pidone tools/sstrip tests/unit/check_pidone $(HELPERS) \
 		fuzz/replay fuzz/fuzz_opts
-	rm -rf fuzz/work
+	rm -rf build dist fuzz/work
+
+# Static PIE specs, release binaries for every architecture (make dist),
+# the Debian package (make deb) and the FROM scratch image.
+include mk/static-pie.mk mk/dist.mk mk/pkg.mk
 
 .PHONY: all check deps install uninstall clean fuzz
 
