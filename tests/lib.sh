@@ -39,3 +39,11 @@ wait_for() {
 	done
 	fail "timed out waiting for $1"
 }
+
+# is_static FILE: FILE is an ELF program with no interpreter and no shared
+# library to load (static, or static PIE), so it runs in an empty root.
+is_static() {
+	! readelf -lW "$1" 2>/dev/null | grep -q 'INTERP' &&
+		! readelf -dW "$1" 2>/dev/null | grep -q 'NEEDED' &&
+		readelf -hW "$1" >/dev/null 2>&1
+}

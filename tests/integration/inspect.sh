@@ -62,7 +62,7 @@ test_inspect_known_situations() {
 	assert_grep "^proc${T}$dmn${T}1${T}$dmn${T}$dmn${T}-1${T}S${T}" out.tsv \
 		"row of the setsid daemon"
 	printf '%s\n' "$blkterm blocks-term 15" "$dmn outside-group $cmd" \
-		"$ign ignores-term 15" "$zom zombie $zpar" | sort >want
+		"$ign ignores-term 15" "$zom zombie $zpar" "$zpar zombies 1" | sort >want
 	insp_findings out.tsv >got
 	diff want got || fail "findings differ from the situations built"
 	assert_grep "^find${T}$zom${T}zombie${T}$zpar${T}zombie not reaped by its live parent $zpar \(insp_sig\): make it wait for its children, or end it\$" \
@@ -233,7 +233,7 @@ insp_podman_scene() {
 test_inspect_podman_runc() {
 	need_root
 	need_cmd podman runc file
-	file -L "$PIDONE" | grep -q 'statically linked' || skip "pidone is not static"
+	is_static "$PIDONE" || skip "pidone is not static"
 	insp_podman_scene runc
 }
 
@@ -241,7 +241,7 @@ test_inspect_podman_runc() {
 test_inspect_podman_crun() {
 	need_root
 	need_cmd podman crun file unshare
-	file -L "$PIDONE" | grep -q 'statically linked' || skip "pidone is not static"
+	is_static "$PIDONE" || skip "pidone is not static"
 	export -f insp_podman_scene insp_findings fail skip assert_grep assert_no_grep
 	unshare -m --propagation private bash -c '
 		umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup ||

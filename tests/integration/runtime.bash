@@ -28,7 +28,7 @@ rt_on_exit() {
 rt_need() {
 	need_root
 	need_cmd file "$@"
-	file -L "$PIDONE" | grep -q 'statically linked' ||
+	is_static "$PIDONE" ||
 		skip "pidone is not statically linked; the container has no libc"
 }
 
