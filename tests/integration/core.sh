@@ -198,7 +198,8 @@ test_pdeath_signal() {
 	local i p
 	need_helpers sigrec
 	sh -c '"$1" -p USR1 "$2" "$3" >/dev/null 2>&1 </dev/null & echo $! >pid
-		while [ ! -s "$3" ]; do sleep 0.05; done' sh \
+		i=0; while [ ! -s "$3" ]; do
+			i=$((i + 1)); [ $i -lt 400 ] || exit 1; sleep 0.05; done' sh \
 		"$PIDONE" "$HELPERS/sigrec" "$PWD/cmd"
 	p=$(cat pid)
 	PIDONE_PID=$p
@@ -306,7 +307,8 @@ idle() {
 	"start_$1" sleep 100000
 	child_of "$PIDONE_PID" || fail "pidone exited early"
 	wait_line sleep "/proc/$CHILD/comm"
-	sleep 0.5
+	# The state measured: pidone asleep in sigwaitinfo.
+	wait_sigwait "$PIDONE_PID"
 	before=$(status_of "$PIDONE_PID" voluntary_ctxt_switches)
 	sleep 3
 	after=$(status_of "$PIDONE_PID" voluntary_ctxt_switches)
@@ -435,7 +437,7 @@ test_own_sigpipe_not_forwarded() {
 	kill -USR1 "$p"
 	wait_line "^USR1 pid=$p$" cmd
 	kill -USR2 "$p"
-	wait "$p" || rc=$?
+	wait_exit "$p" || rc=$?
 	FINISHED=1
 	assert_eq 0 "$rc" "pidone's exit status"
 	assert_grep "subreaper" first "pidone's first line"
