@@ -200,20 +200,20 @@ zombies_of() {
 		awk '{ sub(/.*\) /, ""); if ($1 == "Z") n++ } END { print n + 0 }'
 }
 
-# With -v and stderr a pipe nobody reads, kept open so that writes block
-# once it is full, pidone as PID 1 must go on reaping and forwarding: the
-# command makes 3000 orphans, whose traces overflow the pipe; none may be
-# left a zombie, USR1 must still reach the command, and pidone must exit
-# with the command's status, all while the pipe is unread. 0.1.0 blocked in
-# write(2). Once the pipe is drained, the fix says how many lines it lost.
-test_stderr_full_keeps_working() {
+# full_stderr_run: pidone -v as PID 1 with stderr a fifo that nobody reads,
+# kept open here (fd 3) so that pidone's writes block once it is full. The
+# command makes 3000 orphans, whose traces overflow the pipe, then becomes
+# a signal recorder. Returns once no orphan is left a zombie (fails after
+# 15 s) and USR1 sent to pidone has reached the command, all while the pipe
+# is unread: 0.1.0 blocked in write(2), and did neither.
+full_stderr_run() {
 	local z end
 	need_root
 	need_helpers orphans sigrec
 	mkfifo errp
 	exec 3<>errp
 	# The fifo has a reader (fd 3 here), so opening it to write does not
-	# block; nobody ever reads fd 3 until the end.
+	# block.
 	unshare --pid --fork --mount-proc "$PIDONE" -v -- sh -c \
 		'"$0" 3000 || exit 2; exec "$1" "$2"' \
 		"$HELPERS/orphans" "$HELPERS/sigrec" "$PWD/cmd" \
@@ -233,14 +233,43 @@ test_stderr_full_keeps_working() {
 	assert_eq 0 "$z" "zombies left under pidone after 15 s"
 	kill -USR1 "$PIDONE_PID"
 	wait_line '^USR1 pid=1$' cmd
-	# Drain what the pipe holds, without waiting for more.
-	dd if=/proc/self/fd/3 iflag=nonblock of=drained bs=64k 2>/dev/null
+}
+
+# drain FILE: what the fifo holds, into FILE, without waiting for more.
+drain() {
+	dd if=/proc/self/fd/3 iflag=nonblock of="$1" bs=64k 2>/dev/null
+}
+
+# The full pipe stays unread to the end: pidone must also exit, with the
+# command's status, when the command exits.
+test_stderr_full_keeps_working() {
+	full_stderr_run
 	kill -USR2 "$PIDONE_PID"
 	finish 0
-	dd if=/proc/self/fd/3 iflag=nonblock of=tail bs=64k 2>/dev/null
 	exec 3>&-
-	assert_grep '^pidone: stderr was full: [0-9]+ lines lost$' tail \
-		"the count of lost lines, once stderr could take it"
+}
+
+# The lines pidone could not write are counted, and the count is written
+# once stderr has room again: here after the pipe is drained, with the
+# trace of the next signal.
+test_stderr_full_lost_lines_counted() {
+	full_stderr_run
+	drain drained
+	kill -USR1 "$PIDONE_PID"
+	for _ in $(seq 1 200); do
+		[ "$(grep -c '^USR1 pid=1$' cmd)" -ge 2 ] && break
+		sleep 0.05
+	done
+	assert_eq 2 "$(grep -c '^USR1 pid=1$' cmd)" "USR1s the command received"
+	drain after
+	kill -USR2 "$PIDONE_PID"
+	finish 0
+	drain tail
+	exec 3>&-
+	cat drained after tail >all
+	assert_eq 1 "$(grep -Ec '^pidone: stderr was full: [0-9]+ lines lost$' all)" \
+		"lines counting the lost lines"
+	assert_no_grep '^pidone: stderr was full: 0 lines lost$' all "a count of none"
 }
 
 # pidone --inspect writing to a full device fails, with one line on
