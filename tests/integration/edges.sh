@@ -213,11 +213,12 @@ full_stderr_run() {
 	mkfifo errp
 	exec 3<>errp
 	# The fifo has a reader (fd 3 here), so opening it to write does not
-	# block.
+	# block. Only this shell holds fd 3: once the test ends the pipe has no
+	# reader, and no writer left behind can block on it for ever.
 	unshare --pid --fork --mount-proc "$PIDONE" -v -- sh -c \
 		'"$0" 3000 || exit 2; exec "$1" "$2"' \
 		"$HELPERS/orphans" "$HELPERS/sigrec" "$PWD/cmd" \
-		</dev/null >pidone.out 2>errp &
+		</dev/null >pidone.out 2>errp 3>&- &
 	UNSHARE=$!
 	child_of "$UNSHARE" || true
 	PIDONE_PID=$CHILD
