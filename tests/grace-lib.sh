@@ -37,15 +37,28 @@ end_pid1() {
 
 # start_pid1 ARG...: pidone as PID 1 in the background, stderr to err;
 # sets ns (the unshare process) and p1 (pidone's PID on the host), and
-# kills that pidone, and so its namespace, when the test ends.
+# kills that pidone, and so its namespace, when the test ends. Returns once
+# pidone waits for signals: one sent earlier, before pidone has blocked
+# them, would be dropped by the kernel, as for any PID 1 without a handler.
 start_pid1() {
 	end_pid1
 	unshare --pid --fork --mount-proc "$PIDONE" "$@" 2>err &
 	ns=$!
 	for _ in $(seq 1 200); do
 		p1=$(cat "/proc/$ns/task/$ns/children" 2>/dev/null | cut -d' ' -f1)
-		[ -n "$p1" ] && trap end_pid1 EXIT && return 0
+		[ -n "$p1" ] && break
 		sleep 0.05
 	done
-	fail "pidone did not start"
+	[ -n "$p1" ] || fail "pidone did not start"
+	trap end_pid1 EXIT
+	wait_sigwait "$p1"
+}
+
+# until_ready LOG...: shell code, for a command pidone runs, that waits (20 s
+# at most, then exits 99) until each LOG says its process is ready.
+until_ready() {
+	local f
+	for f; do
+		printf 'i=0; until grep -q ready %s 2>/dev/null; do i=$((i + 1)); [ $i -lt 2000 ] || exit 99; sleep 0.01; done; ' "$f"
+	done
 }

@@ -40,6 +40,37 @@ wait_for() {
 	fail "timed out waiting for $1"
 }
 
+# wait_sigwait PID [SECONDS]: wait until PID sleeps in sigwaitinfo or
+# sigtimedwait, which pidone reaches only after it has blocked every signal.
+# A signal sent to a freshly started PID 1 before that moment finds the
+# default disposition, which the kernel ignores for a namespace's init: it
+# is lost, and a test waiting for its effect would wait for ever. Root can
+# read /proc/PID/wchan of any process.
+wait_sigwait() {
+	local i
+	for i in $(seq 1 $(( ${2:-20} * 20 ))); do
+		case $(cat "/proc/$1/wchan" 2>/dev/null) in
+		do_sigtimedwait*) return 0 ;;
+		esac
+		[ -e "/proc/$1" ] || fail "process $1 exited before it waited for signals"
+		sleep 0.05
+	done
+	fail "process $1 never waited for signals (wchan: $(cat "/proc/$1/wchan" 2>/dev/null))"
+}
+
+# wait_exit PID [SECONDS]: wait (30 s at most) for PID, a child of this
+# shell, to exit, and return its exit status as wait does. Bash reaps its
+# children as they exit, so kill -0 fails once PID is gone.
+wait_exit() {
+	local i
+	for i in $(seq 1 $(( ${2:-30} * 20 ))); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$1" 2>/dev/null && fail "process $1 did not exit within ${2:-30} s"
+	wait "$1"
+}
+
 # is_static FILE: FILE is an ELF program with no interpreter and no shared
 # library to load (static, or static PIE), so it runs in an empty root.
 is_static() {

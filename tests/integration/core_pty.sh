@@ -1,5 +1,7 @@
 # Integration tests of pidone on a pseudo-terminal: an interactive shell
-# under it reads the terminal and Ctrl-C reaches it; Ctrl-Z does not hang it.
+# under it reads the terminal and Ctrl-C reaches it; Ctrl-Z does not hang it;
+# started in the background from an interactive bash it leaves the terminal
+# alone; its exec helper never writes to a terminal it was not given.
 # A Python script drives the terminal (Debian's python3, its pty module).
 
 # session HOW SCRIPT ARGS...: run SCRIPT (the steps, in Python) on a new
@@ -42,6 +44,14 @@ def expect(what, count=1, timeout=30):
 
 def type(what):
     os.write(fd, what)
+
+def wait_path(path, timeout=30):
+    """Wait until the file path exists: a state the test can see."""
+    end = time.monotonic() + timeout
+    while not os.path.exists(path):
+        if time.monotonic() > end:
+            sys.exit("timed out waiting for %s; terminal: %r" % (path, seen))
+        time.sleep(0.05)
 
 exec(open(steps).read())
 _, status = os.waitpid(pid, 0)
@@ -119,4 +129,98 @@ type(b"exit\n")
 EOF
 	session shell steps.py sh -i
 	assert_grep "rc-130" screen "pidone's exit status after fg and Ctrl-C"
+}
+
+# bash_session SCRIPT: run SCRIPT against an interactive bash, with job
+# control, on a new pseudo-terminal; bash's exit status ends up in rc.
+bash_session() {
+	need_cmd bash
+	session shell "$1" bash --norc --noprofile -i
+}
+
+# background_keeps_terminal RUNNER: a pidone started in the background from
+# an interactive bash must leave the terminal to bash, which goes on
+# reading commands while the job runs, and does not exit. Under unshare,
+# getpgrp() and tcgetpgrp() both read 0, as the groups lie outside the new
+# namespace; 0.1.0 took those equal zeros for "the terminal is mine" and
+# gave the terminal to its command, so bash could read no more.
+background_keeps_terminal() {
+	cat >steps.py <<EOF
+expect(b"$ ")
+type(b"$1 $PIDONE sh -c ': >started; exec sleep 3' &\n")
+expect(b"$ ", 2)
+# The command runs: pidone has done whatever it does with the terminal.
+wait_path("started")
+type(b"echo alive-\$((6*7))\n")
+expect(b"alive-42", timeout=10)
+type(b"wait; echo rc-\$?\n")
+expect(b"rc-0", timeout=20)
+type(b"exit 0\n")
+EOF
+	bash_session steps.py
+	assert_eq 0 "$(cat rc)" "bash's exit status"
+}
+
+test_pty_background_keeps_terminal_pid1() {
+	need_root
+	background_keeps_terminal "unshare --pid --fork --mount-proc"
+}
+
+test_pty_background_keeps_terminal_child() {
+	background_keeps_terminal ""
+}
+
+# foreground_from_bash RUNNER: started in the foreground from an
+# interactive bash, pidone gives its command the terminal: a shell under it
+# reads a typed line, and Ctrl-C reaches a cat under it, which dies of it
+# (status 130); bash gets the terminal back each time.
+foreground_from_bash() {
+	cat >steps.py <<EOF
+expect(b"$ ")
+type(b"$1 $PIDONE sh -c 'read l; echo got-\$l'\n")
+type(b"typed\n")
+expect(b"got-typed")
+expect(b"$ ", 2)
+type(b"$1 $PIDONE sh -c 'echo cat-\$((40+2)); exec cat'\n")
+# Typed before bash has given the terminal back its echo, a line would
+# not be echoed: wait until the command runs.
+expect(b"cat-42")
+type(b"ping-1\n")
+expect(b"ping-1", 2)          # the terminal echo, and cat
+type(b"\x03")
+expect(b"$ ", 3)
+type(b"echo rc-\$?\n")
+expect(b"rc-130")
+type(b"exit 0\n")
+EOF
+	bash_session steps.py
+	assert_eq 0 "$(cat rc)" "bash's exit status"
+}
+
+test_pty_foreground_from_bash_pid1() {
+	need_root
+	foreground_from_bash "unshare --pid --fork --mount-proc"
+}
+
+test_pty_foreground_from_bash_child() {
+	foreground_from_bash ""
+}
+
+# The exec helper started with fd 2 closed on a terminal: its trace must
+# not reach the terminal (0.1.0 opened /dev/tty, which landed on the free fd
+# 2, and wrote its -v lines there), and the command must find fd 2 closed.
+test_pty_exec_helper_stderr_closed() {
+	[ -x "$HELPERS/sigstate" ] || fail "missing $HELPERS/sigstate: run make check"
+	cat >steps.py <<EOF
+expect(b"$ ")
+type(b"$PIDONE -x -v -- true 2>&-; echo rc-\$?\n")
+expect(b"rc-0")
+type(b"$PIDONE -x -- $HELPERS/sigstate 2>&- | grep -c ' 2\\\\b'; echo end-of-fds\n")
+expect(b"end-of-fds", 2)
+type(b"exit 0\n")
+EOF
+	bash_session steps.py
+	assert_eq 0 "$(cat rc)" "bash's exit status"
+	assert_no_grep 'pidone: exec' screen "trace lines on the terminal"
+	assert_grep '^0.?$' screen "lines of sigstate that show fd 2 open"
 }

@@ -7,7 +7,7 @@ source "$TESTS/grace-lib.sh"
 # when told to stop. With the default grace period they are all written.
 test_no_data_lost_with_default_grace() {
 	need_root
-	pid1 -v -- sh -c "$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; exit 0" 2>err
+	pid1 -v -- sh -c "$REC rec.log & $(until_ready rec.log)exit 0" 2>err
 	assert_eq 0 $? "exit status"
 	complete rec.log
 	assert_grep '^pidone: grace: sending TERM to [0-9]+ \(grace_rec\)$' err "trace names the process"
@@ -19,7 +19,7 @@ test_no_data_lost_with_default_grace() {
 # The command line overrides the environment.
 test_data_lost_with_grace_0() {
 	need_root
-	local cmd="$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; exit 0"
+	local cmd="$REC rec.log & $(until_ready rec.log)exit 0"
 	pid1 --grace 0 -- sh -c "$cmd"
 	assert_eq 0 $? "exit status"
 	assert_eq 0 "$(count '^term$' rec.log)" "--grace 0: SIGTERMs received"
@@ -37,7 +37,7 @@ test_data_lost_with_grace_0() {
 # pidone still exits with the command's status, after -e.
 test_term_ignored_killed_at_end_of_grace() {
 	need_root
-	local cmd="$REC -i ig.log & until grep -q ready ig.log 2>/dev/null; do sleep 0.01; done; exit 7"
+	local cmd="$REC -i ig.log & $(until_ready ig.log)exit 7"
 	pid1 -v -G 300ms -- sh -c "$cmd" 2>err
 	assert_eq 7 $? "exit status"
 	assert_eq 1 "$(count '^term$' ig.log)" "SIGTERMs received"
@@ -53,7 +53,7 @@ test_term_ignored_killed_at_end_of_grace() {
 # The same as a subreaper, where the kernel kills nothing when pidone
 # exits: the process is gone afterwards only because pidone killed it.
 test_term_ignored_killed_as_subreaper() {
-	"$PIDONE" -G 300ms -- sh -c "$REC -i ig.log & until grep -q ready ig.log 2>/dev/null; do sleep 0.01; done; exit 7" 2>err
+	"$PIDONE" -G 300ms -- sh -c "$REC -i ig.log & $(until_ready ig.log)exit 7" 2>err
 	assert_eq 7 $? "exit status"
 	local pid
 	pid=$(awk '/^ready/ { print $2 }' ig.log)
@@ -70,7 +70,7 @@ test_docker_stop_command_and_daemon_finish() {
 	start_pid1 -v -- sh -c "setsid -f $REC daemon.log; exec $REC cmd.log"
 	ready cmd.log daemon.log
 	kill -TERM "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 0 $? "exit status"
 	complete cmd.log
 	complete daemon.log
@@ -88,7 +88,7 @@ test_stop_sends_no_second_term_to_the_group() {
 	start_pid1 -v -- sh -c "$REC member.log & exec $REC -n 1 cmd.log"
 	ready cmd.log member.log
 	kill -TERM "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 0 $? "exit status"
 	complete member.log 1
 	assert_grep '^pidone: grace: already sent TERM to [0-9]+ \(grace_rec\)$' err "trace"
@@ -100,12 +100,13 @@ test_second_term_does_not_cut_grace() {
 	start_pid1 -v -- sh -c "setsid -f $REC -t 40 daemon.log; exec $REC -n 0 cmd.log"
 	ready cmd.log daemon.log
 	kill -TERM "$p1"
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 500); do
 		grep -q '^term' daemon.log && break
 		sleep 0.02
 	done
+	grep -q '^term' daemon.log || fail "the daemon never got the first TERM"
 	kill -TERM "$p1"; kill -INT "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 0 $? "exit status"
 	complete daemon.log
 	assert_grep '^pidone: grace: (TERM|INT) from pid [0-9]+: ignored$' err "trace"
@@ -118,7 +119,7 @@ test_subreaper_signals_only_its_descendants() {
 	local sib=$!
 	trap "kill -9 $sib 2>/dev/null" EXIT
 	ready sibling.log
-	"$PIDONE" -v -- sh -c "$REC child.log & setsid -f $REC daemon.log; until grep -q ready child.log 2>/dev/null && grep -q ready daemon.log 2>/dev/null; do sleep 0.01; done; exit 0" 2>err
+	"$PIDONE" -v -- sh -c "$REC child.log & setsid -f $REC daemon.log; $(until_ready child.log daemon.log)exit 0" 2>err
 	assert_eq 0 $? "exit status"
 	complete child.log
 	complete daemon.log
@@ -132,7 +133,7 @@ test_subreaper_signals_only_its_descendants() {
 # status. Without it the daemon is told to stop instead.
 test_wait_all_waits_for_the_rest() {
 	need_root
-	local cmd="setsid -f $REC -l 1500 late.log; until grep -q ready late.log 2>/dev/null; do sleep 0.01; done; exit 3"
+	local cmd="setsid -f $REC -l 1500 late.log; $(until_ready late.log)exit 3"
 	pid1 -W -- sh -c "$cmd"
 	assert_eq 3 $? "-W: exit status"
 	assert_eq "0 1" "$(count '^term$' late.log) $(count '^done$' late.log)" "-W: SIGTERMs, finished"
@@ -150,14 +151,16 @@ test_wait_all_waits_for_the_rest() {
 # grace period, and pidone exits with the command's status.
 test_wait_all_then_term() {
 	need_root
-	start_pid1 -W -- sh -c "setsid -f $REC long.log; until grep -q ready long.log 2>/dev/null; do sleep 0.01; done; exit 3"
+	start_pid1 -W -- sh -c "setsid -f $REC long.log; $(until_ready long.log)exit 3"
 	ready long.log
 	for _ in $(seq 1 200); do
 		[ "$(ps --ppid "$p1" -o comm= | tr '\n' ' ')" = "grace_rec " ] && break
 		sleep 0.05
 	done
+	[ "$(ps --ppid "$p1" -o comm= | tr '\n' ' ')" = "grace_rec " ] ||
+		fail "pidone's children are not the daemon alone: $(ps --ppid "$p1" -o comm=)"
 	kill -TERM "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 3 $? "exit status"
 	complete long.log
 }
@@ -166,7 +169,7 @@ test_wait_all_then_term() {
 # SIGCONT after the SIGTERM, and it finishes. As PID 1 and as a subreaper.
 test_stopped_process_is_continued() {
 	need_root
-	local cmd="$REC rec.log & until grep -q ready rec.log 2>/dev/null; do sleep 0.01; done; kill -STOP \$!; until grep -q '^State:.*T' /proc/\$!/status; do sleep 0.01; done; exit 0"
+	local cmd="$REC rec.log & $(until_ready rec.log)kill -STOP \$!; i=0; until grep -q '^State:.*T' /proc/\$!/status; do i=\$((i + 1)); [ \$i -lt 2000 ] || exit 99; sleep 0.01; done; exit 0"
 	pid1 -- sh -c "$cmd"
 	assert_eq 0 $? "PID 1: exit status"
 	complete rec.log

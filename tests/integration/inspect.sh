@@ -29,7 +29,10 @@ test_inspect_known_situations() {
 	\$h zombie zom &
 	\$h daemon dmn
 	for f in ign blk blkterm zom dmn; do
-		while [ ! -s \$f ]; do sleep 0.02; done
+		i=0
+		while [ ! -s \$f ]; do
+			i=\$((i + 1)); [ \$i -lt 1000 ] || exit 99; sleep 0.02
+		done
 	done
 	echo \$\$ >cmd
 	$PIDONE --inspect --format=tsv >out.tsv; echo \$? >rc.tsv

@@ -29,11 +29,13 @@ test_pause_reaps_orphans_and_exits_0_on_term() {
 	assert_eq "" "$(children "$p1" | tr -d ' ')" "children left (zombies show as Z)"
 	assert_eq "1 1" "$(count '^done$' o1.log) $(count '^done$' o2.log)" "orphans finished"
 	kill -TERM "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 0 $? "exit status on TERM"
+	# start_pid1 returned once pidone waits for signals: sent any sooner,
+	# the INT would find PID 1 without a handler, and the kernel drops it.
 	start_pid1 -P
 	kill -INT "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 0 $? "exit status on INT"
 }
 
@@ -43,16 +45,25 @@ test_pause_reaps_orphans_and_exits_0_on_term() {
 test_idle_makes_no_wakeups() {
 	need_root
 	local a b
+	# start_pid1 returns once pidone sleeps in sigwaitinfo: the idle
+	# state the two-second window measures.
 	start_pid1 -P
-	sleep 0.5
 	a=$(switches "$p1"); sleep 2; b=$(switches "$p1")
 	assert_eq "$a" "$b" "pause mode: voluntary context switches"
-	kill -TERM "$p1"; wait "$ns"
+	kill -TERM "$p1"; wait_exit "$ns"
 	start_pid1 -- sleep 1000
-	sleep 0.5
+	# And the command is sleep already, so its start sends nothing more.
+	child_cmd=
+	for _ in $(seq 1 400); do
+		read -r child_cmd </proc/$p1/task/$p1/children 2>/dev/null
+		[ -n "$child_cmd" ] && [ "$(cat /proc/$child_cmd/comm 2>/dev/null)" = sleep ] && break
+		sleep 0.05
+	done
+	[ "$(cat /proc/$child_cmd/comm 2>/dev/null)" = sleep ] || fail "the command never became sleep"
+	wait_sigwait "$p1"
 	a=$(switches "$p1"); sleep 2; b=$(switches "$p1")
 	assert_eq "$a" "$b" "with a command: voluntary context switches"
-	kill -TERM "$p1"; wait "$ns"
+	kill -TERM "$p1"; wait_exit "$ns"
 	assert_eq 143 $? "exit status of the command killed by TERM"
 }
 
@@ -66,7 +77,7 @@ test_pause_term_graces_the_rest() {
 	in_ns "$REC rec.log & $REC -i ig.log &"
 	ready rec.log ig.log
 	kill -TERM "$p1"
-	wait "$ns"
+	wait_exit "$ns"
 	assert_eq 0 $? "exit status"
 	complete rec.log
 	assert_eq "1 0" "$(count '^term$' ig.log) $(count '^done$' ig.log)" "ignorer: SIGTERMs, finished"
@@ -83,8 +94,9 @@ test_pause_in_podman_pod() {
 	need_cmd podman runc
 	"$TESTS/mkrootfs.sh" rootfs >mk.log 2>&1
 	case $? in 0) ;; 77) skip "$(cut -c7- mk.log)" ;; *) cat mk.log; fail "mkrootfs" ;; esac
-	# See ../shared/RUNTIMES.md: runc (crun refuses hybrid cgroups),
-	# cgroupfs, and ulimits below the host's hard limit.
+	# On these machines crun refuses the hybrid cgroup layout, so runc;
+	# cgroupfs, as there is no systemd; and ulimits below the host's hard
+	# limit of open files, which is lower than podman's default.
 	cat >containers.conf <<-EOF
 	[containers]
 	default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]

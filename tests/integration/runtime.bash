@@ -1,8 +1,9 @@
 # Shared by the runtime_*.sh tests (sourced, not run by tests/run): a busybox
 # root filesystem, OCI bundles, podman and crun set-ups, a terminal driver,
 # and clean-up that always runs, so that reruns start from nothing.
-# The recipes are those of ../shared/RUNTIMES.md: crun needs a pure cgroup2
-# mount in a private mount namespace; podman needs explicit ulimits.
+# crun refuses the machines' hybrid cgroup layout, so it runs in a private
+# mount namespace with a pure cgroup2 mount; podman needs explicit ulimits,
+# as the host's hard limit of open files is below podman's default.
 
 RT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RT_NAME=pidone-rt-$$

@@ -25,19 +25,19 @@ trace_bg() {
 		[ -n "$p1" ] && break
 		sleep 0.05
 	done
+	[ -n "$p1" ] || fail "pidone did not start"
 	wait_sigwait "$p1"
 }
 
-# wait_sigwait PID: wait until PID sleeps in sigwaitinfo, its signals blocked.
-wait_sigwait() {
+# got_lines N: wait (20 s at most) until the command has written at least N
+# lines to got, one per signal its traps caught.
+got_lines() {
 	local i
 	for i in $(seq 1 400); do
-		case $(cat /proc/$1/wchan 2>/dev/null) in
-		do_sigtimedwait*) return 0 ;;
-		esac
+		[ "$(wc -l <got 2>/dev/null || echo 0)" -ge "$1" ] && return 0
 		sleep 0.05
 	done
-	fail "pidone $1 never waited for signals"
+	fail "the command caught fewer than $1 signals: $(cat got 2>/dev/null)"
 }
 
 # Signals sent from known PIDs inside the namespace, by kill(2) and by
@@ -51,7 +51,12 @@ test_trace_sender_inside() {
 	echo \$\$ >cmd
 	$HELPERS/insp_sig send kill USR1 1 >s1
 	$HELPERS/insp_sig send queue USR2 1 >s2
-	until [ "\$(wc -l <got 2>/dev/null)" = 2 ]; do sleep 0.02; done
+	# At least two lines, and a deadline: a count that overshot or a
+	# signal that was lost must end the test, not hang it.
+	i=0
+	until [ "\$(wc -l <got 2>/dev/null || echo 0)" -ge 2 ]; do
+		i=\$((i + 1)); [ \$i -lt 1000 ] || exit 99; sleep 0.02
+	done
 	EOF
 	trace_pid1 -v -- bash cmd.sh 2>trace || fail "pidone exited $?"
 	cmd=$(cat cmd) s1=$(cat s1) s2=$(cat s2)
@@ -76,18 +81,21 @@ test_trace_outside_rewrite_single() {
 	trap 'echo HUP >>got' HUP
 	trap 'echo USR2 >>got' USR2
 	echo \$\$ >cmd.tmp; mv cmd.tmp cmd
-	until [ -e done ]; do sleep 0.02; done
+	i=0
+	until [ -e done ]; do
+		i=\$((i + 1)); [ \$i -lt 1500 ] || exit 99; sleep 0.02
+	done
 	EOF
 	trace_bg -v -c -r HUP:USR2 -r USR1:0 -- bash cmd.sh
 	wait_for cmd
 	# One signal at a time: two USR2 pending at once would merge.
 	kill -USR1 "$p1"
 	kill -HUP "$p1"
-	until [ "$(wc -l <got 2>/dev/null)" = 1 ]; do sleep 0.02; done
+	got_lines 1
 	kill -USR2 "$p1"
-	until [ "$(wc -l <got 2>/dev/null)" = 2 ]; do sleep 0.02; done
+	got_lines 2
 	touch done
-	wait $upid || fail "pidone exited $?"
+	wait_exit $upid || fail "pidone exited $?"
 	cmd=$(cat cmd)
 	assert_eq "USR2 USR2" "$(echo $(cat got))" "what the command received"
 	assert_grep "^pidone: signal USR1\(10\) from pid 0 uid 0 by kill: dropped by rewrite\$" \
@@ -105,8 +113,11 @@ test_trace_reaps_and_exit() {
 	cat >cmd.sh <<-'EOF'
 	echo $$ >cmd
 	( bash -c 'echo $$ >orph.tmp; mv orph.tmp orph; kill -TERM $$' & )
-	until [ -s orph ]; do sleep 0.02; done
-	while [ -e /proc/$(cat orph) ]; do sleep 0.02; done
+	i=0
+	until [ -s orph ]; do i=$((i + 1)); [ $i -lt 1000 ] || exit 98; sleep 0.02; done
+	while [ -e /proc/$(cat orph) ]; do
+		i=$((i + 1)); [ $i -lt 2000 ] || exit 99; sleep 0.02
+	done
 	exit 3
 	EOF
 	trace_pid1 -vv -- bash cmd.sh 2>trace
@@ -128,7 +139,7 @@ test_trace_pause() {
 	trace_need
 	trace_bg -v -P
 	kill -TERM "$p1"
-	wait $upid || fail "pidone exited $?"
+	wait_exit $upid || fail "pidone exited $?"
 	assert_grep "^pidone: signal TERM\(15\) from pid 0 uid 0 by kill: used by pidone: shutting down\$" \
 		trace "TERM"
 	assert_grep "^pidone: exiting 0: pause ended\$" trace "exit decision"
