@@ -156,29 +156,31 @@ reap_rest(void)
 }
 
 /*
- * Wait until nothing is left or the deadline passes, reaping as children
- * exit. Only this wait may poll: processes that are not pidone's children
- * send it no SIGCHLD, so while only they are left it looks every 10 ms.
- * Signals that arrive meanwhile, SIGTERM and SIGINT too, are ignored: a
- * second SIGTERM from an impatient runtime must not cut short the clean
- * shutdown it asked for, and SIGKILL from outside always wins anyway.
- * Returns 1 when everything is gone.
+ * Wait until nothing is left or ms pass, reaping as children exit. Only
+ * this wait may poll: processes that are not pidone's children send it no
+ * SIGCHLD, so while only they are left it looks every 10 ms. Signals that
+ * arrive meanwhile, SIGTERM and SIGINT too, are ignored: a second SIGTERM
+ * from an impatient runtime must not cut short the clean shutdown it asked
+ * for, and SIGKILL from outside always wins anyway. Returns 1 when
+ * everything is gone, 0 when the alarm rang first.
  */
 static int
-wait_gone(int pid1, int64_t deadline)
+wait_gone(int pid1, int64_t ms)
 {
 	siginfo_t si;
 	char name[16];
-	int64_t left;
 	int sig, kind;
 
+	sig_alarm(ms);
 	for (;;) {
 		reap_rest();
-		if ((kind = others_left(pid1)) == 0)
+		if ((kind = others_left(pid1)) == 0) {
+			sig_alarm(0);
 			return 1;
-		if ((left = deadline - now_ms()) <= 0)
+		}
+		sig = sig_wait(&si, kind == 1 ? 10 : -1);
+		if (sig > 0 && sig_alarmed(&si))
 			return 0;
-		sig = sig_wait(&si, kind == 1 && left > 10 ? 10 : left);
 		if (sig <= 0 || sig == SIGCHLD)
 			continue;
 		note(1, "grace: %s from pid %d: ignored",
@@ -194,22 +196,19 @@ wait_gone(int pid1, int64_t deadline)
 void
 grace_end(int pid1, int64_t grace_ms, pid_t had)
 {
-	int64_t start;
-
 	reap_rest();
 	if (grace_ms <= 0 || !others_left(pid1))
 		return;
-	start = now_ms();
 	note(1, "grace: %lld ms for the processes left", (long long)grace_ms);
 	if (sweep(pid1, SIGTERM, had) < 0)
 		return;
-	if (wait_gone(pid1, start + grace_ms)) {
+	if (wait_gone(pid1, grace_ms)) {
 		note(1, "grace: all gone after %lld ms",
-		    (long long)(now_ms() - start));
+		    (long long)(grace_ms - sig_alarm_left()));
 		return;
 	}
 	warn("grace period of %lld ms over: sending KILL to what is left",
 	    (long long)grace_ms);
 	sweep(pid1, SIGKILL, 0);
-	wait_gone(pid1, now_ms() + 1000);
+	wait_gone(pid1, 1000);
 }

@@ -37,7 +37,7 @@ struct run {
 	int asked_stop;		/* a stop signal was forwarded on request */
 	pid_t had_term;		/* its group, once SIGTERM was forwarded to it */
 	int drained;		/* the first TERM was held for --drain */
-	int64_t drain_end;	/* while it is held: when it goes; else 0 */
+	int draining;		/* it is held now, until the alarm rings */
 	siginfo_t held;		/* the TERM held */
 };
 
@@ -169,11 +169,18 @@ drain(const struct opts *o, struct run *r, const siginfo_t *si)
 {
 	char name[16];
 
-	if (r->drain_end != 0 && (si->si_signo == SIGTERM ||
+	if (r->draining && sig_alarmed(si)) {
+		note(1, "drain: over: forwarding TERM");
+		r->draining = 0;
+		forward(o, r, &r->held);
+		return 1;
+	}
+	if (r->draining && (si->si_signo == SIGTERM ||
 	    si->si_signo == SIGINT)) {
 		note(1, "drain: ended early by %s(%d)", sig_name(si->si_signo,
 		    name), si->si_signo);
-		r->drain_end = 0;
+		sig_alarm(0);
+		r->draining = 0;
 		forward(o, r, &r->held);
 		return 1;
 	}
@@ -182,14 +189,15 @@ drain(const struct opts *o, struct run *r, const siginfo_t *si)
 		return 0;
 	r->drained = 1;
 	r->held = *si;
-	r->drain_end = now_ms() + o->drain_ms;
+	r->draining = 1;
+	sig_alarm(o->drain_ms);
 	note(1, "drain: holding TERM for %lld ms", (long long)o->drain_ms);
 	return 1;
 }
 
 /*
- * Wait for signals, with no timeout but while --drain holds a TERM: reap on
- * SIGCHLD, forward the rest. Returns when the command has exited (and,
+ * Wait for signals, with no timeout (--drain's delay is the kernel's alarm,
+ * one more signal): reap on SIGCHLD, forward the rest. Returns when the command has exited (and,
  * with -W, every child too), or when TERM or INT arrives in pause mode or
  * once the command is gone.
  */
@@ -197,24 +205,20 @@ static void
 loop(const struct opts *o, struct run *r)
 {
 	siginfo_t si;
-	int64_t wait;
 	int sig;
 
 	for (;;) {
 		if (r->exited && (!o->wait_all || r->nochild))
-			return;
-		wait = r->drain_end != 0 ? r->drain_end - now_ms() : -1;
-		if (r->drain_end != 0 && wait <= 0) {
-			note(1, "drain: over: forwarding TERM");
-			r->drain_end = 0;
-			forward(o, r, &r->held);
-			continue;
-		}
-		if ((sig = sig_wait(&si, wait)) == 0)
-			continue;
+			break;
+		sig = sig_wait(&si, -1);
 		if (sig == SIGCHLD) {
 			trace_signal(&si, "used by pidone: reaping", 0, 0);
 			reap(o, r);
+		} else if (si.si_signo == SIGALRM && si.si_code == SI_KERNEL) {
+			/* pidone's own alarm, the drain's: nobody else's. */
+			if (!drain(o, r, &si))
+				trace_signal(&si, "dropped: a spent alarm of "
+				    "pidone's", 0, 0);
 		} else if (si.si_pid == r->self)
 			/* The kernel's answer to pidone's own act, such as
 			 * SIGPIPE for a write to a closed stderr: not the
@@ -224,7 +228,7 @@ loop(const struct opts *o, struct run *r)
 			if (sig == SIGTERM || sig == SIGINT) {
 				trace_signal(&si, "used by pidone: shutting down",
 				    0, 0);
-				return;
+				break;
 			}
 			if (r->cmd != 0)
 				forward(o, r, &si);
@@ -232,6 +236,11 @@ loop(const struct opts *o, struct run *r)
 				trace_signal(&si, "ignored: no command", 0, 0);
 		} else if (!drain(o, r, &si))
 			forward(o, r, &si);
+	}
+	if (r->draining) {
+		/* The command ended while its TERM was held. */
+		sig_alarm(0);
+		r->draining = 0;
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -232,14 +233,45 @@ sig_restore(const sigset_t *mask)
 	setmask(mask, NULL);
 }
 
-/* Milliseconds on the monotonic clock, for the deadlines of sig_wait. */
-int64_t
-now_ms(void)
+/*
+ * Arm the alarm to ring in ms milliseconds, or disarm it (0). Deadlines are
+ * kept by the kernel's timer rather than by reading a clock: its SIGALRM,
+ * blocked like every signal, ends the wait in sig_wait, and sig_alarmed
+ * tells it from any other. An unarmed alarm costs an idle pidone nothing.
+ */
+void
+sig_alarm(int64_t ms)
 {
-	struct timespec ts;
+	struct itimerval it;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)(ms / 1000);
+	it.it_value.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Milliseconds before the alarm rings; 0 when it is not armed. */
+int64_t
+sig_alarm_left(void)
+{
+	struct itimerval it;
+
+	if (getitimer(ITIMER_REAL, &it) < 0)
+		return 0;
+	return (int64_t)it.it_value.tv_sec * 1000 + it.it_value.tv_usec / 1000;
+}
+
+/*
+ * Whether si is the alarm that rang: a SIGALRM from the kernel (SI_KERNEL),
+ * which no process can send, unlike a SIGALRM sent with kill(2), and with
+ * the alarm now spent, so that one left pending from an earlier alarm is
+ * not taken for the one armed since.
+ */
+int
+sig_alarmed(const siginfo_t *si)
+{
+	return si->si_signo == SIGALRM && si->si_code == SI_KERNEL &&
+	    sig_alarm_left() == 0;
 }
 
 /*

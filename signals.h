@@ -13,7 +13,9 @@ const char *sig_how(const siginfo_t *si);
 void sig_block_all(sigset_t *saved);
 void sig_current(sigset_t *mask);
 void sig_restore(const sigset_t *mask);
-int64_t now_ms(void);
+void sig_alarm(int64_t ms);
+int64_t sig_alarm_left(void);
+int sig_alarmed(const siginfo_t *si);
 int sig_wait(siginfo_t *si, int64_t timeout_ms);
 int sig_forward(const unsigned char *rewrite, int sig, pid_t target);
 
