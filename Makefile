@@ -19,7 +19,7 @@ OPT = $(shell $(filter-out -specs=%,$(CC)) -Oz -x c -c -o /dev/null /dev/null 2>
 # stack canaries in every function with an array or an address taken, and
 # stack-clash probes in frames larger than a page. The file prefix map keeps
 # the build folder out of the binary, so builds are reproducible.
-CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fPIE -Wall -Wextra -Wshadow \
+CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fPIE -flto -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fstack-protector-strong -fstack-clash-protection \
 	-ffile-prefix-map=$(CURDIR)=. -DVERSION=\"$(VERSION)\" \
@@ -31,7 +31,7 @@ PAGESIZE = $(if $(filter aarch64% arm% ppc64%,$(shell uname -m)),65536,4096)
 # A static PIE with no interpreter; RELRO and BIND_NOW; no build ID (it
 # would differ with the compiler's path); -z noseparate-code and a small
 # common page size keep the file small.
-LDFLAGS = -static-pie -s -Wl,--gc-sections -Wl,--build-id=none \
+LDFLAGS = -static-pie -s -flto -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code \
 	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=$(PAGESIZE)
 ifeq ($(CI),true)

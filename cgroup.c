@@ -33,9 +33,10 @@ cgroup_path(const char *ctl, char *path, size_t size)
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	for (line = buf; *line != '\0'; line = next) {
-		next = line + strcspn(line, "\n");
-		if (*next != '\0')
+		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
+		else
+			next = line + strlen(line);
 		if ((f = strchr(line, ':')) == NULL)
 			continue;
 		f++;
@@ -51,7 +52,7 @@ cgroup_path(const char *ctl, char *path, size_t size)
 static int
 read_value(const char *path, int64_t *value)
 {
-	char buf[32];
+	char buf[32], *f;
 	ssize_t n;
 	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 
@@ -62,7 +63,8 @@ read_value(const char *path, int64_t *value)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
+	if ((f = strchr(buf, '\n')) != NULL)
+		*f = '\0';
 	if (strcmp(buf, "max") == 0) {
 		*value = CGROUP_MAX;
 		return 0;

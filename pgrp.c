@@ -70,25 +70,27 @@ ctty_open(void)
 /*
  * Report, at -v, the group and session the exec helper found or made. The
  * NS lines of /proc/self/status say the same from the innermost namespace:
- * 0 there means the group or session lies outside the container.
+ * 0 there means the group or session lies outside the container, -1 that
+ * /proc could not tell.
  */
 static void
 exec_report(const char *when, int tty)
 {
-	char nspgid[64], nssid[64], term[48];
+	char term[48];
+	int level;
 
 	if (verbosity < 1)
 		return;
-	proc_status(0, "NSpgid", nspgid, sizeof(nspgid));
-	proc_status(0, "NSsid", nssid, sizeof(nssid));
+	level = proc_ns_level();
 	if (tty < 0)
 		fmt(term, sizeof(term), "no terminal");
 	else
 		fmt(term, sizeof(term), "terminal foreground %d",
 		    (int)tcgetpgrp(tty));
-	warn("exec: %s: pid %d pgid %d sid %d NSpgid %s NSsid %s, %s",
-	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0), nspgid, nssid,
-	    term);
+	warn("exec: %s: pid %d pgid %d sid %d NSpgid %d NSsid %d, %s",
+	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0),
+	    (int)proc_ns_id(0, "NSpgid", level),
+	    (int)proc_ns_id(0, "NSsid", level), term);
 }
 
 /*

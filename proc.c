@@ -279,21 +279,6 @@ proc_waits(pid_t pid, uint64_t *set)
 	return r < 0 ? -1 : 0;
 }
 
-/* The value of the "key:" line of /proc/PID/status (PID 0: self), or "?". */
-void
-proc_status(pid_t pid, const char *key, char *buf, size_t size)
-{
-	char st[4096], *p, *end;
-
-	fmt(buf, size, "?");
-	if (slurp(pid, "status", st, sizeof(st)) <= 0 ||
-	    (p = line_of(st, key)) == NULL)
-		return;
-	if ((end = strchr(p, '\n')) != NULL)
-		*end = '\0';
-	fmt(buf, size, "%s", p);
-}
-
 /*
  * Entry level of the "key:" line of /proc/PID/status (PID 0: self), for
  * NSpid, NSpgid and NSsid: the process's IDs in each PID namespace from

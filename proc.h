@@ -22,7 +22,6 @@ pid_t proc_self(void);
 int proc_masks(pid_t pid, uint64_t m[3]);
 int proc_waits(pid_t pid, uint64_t *set);
 void proc_cmdline(pid_t pid, char *buf, size_t size);
-void proc_status(pid_t pid, const char *key, char *buf, size_t size);
 int proc_signal(pid_t pid, uint64_t start, int sig);
 int proc_ns_level(void);
 pid_t proc_ns_id(pid_t pid, const char *key, int level);

@@ -280,22 +280,22 @@ START_TEST(namespace)
 }
 END_TEST
 
-/* proc_status gives a line's value, "?" when there is none; cmdline is joined. */
+/*
+ * proc_ns_id gives a numeric line's entry, -1 when there is no such line,
+ * entry or process; cmdline is joined.
+ */
 START_TEST(status_and_cmdline)
 {
-	char buf[256], want[32], raw[256], comm[32];
+	char buf[256], raw[256];
 	ssize_t n, i;
 	int fd;
 
-	proc_status(0, "Pid", buf, sizeof(buf));
-	snprintf(want, sizeof(want), "%d", (int)getpid());
-	ck_assert_str_eq(buf, want);
-	proc_status(0, "Name", buf, sizeof(buf));
-	ck_assert_str_eq(buf, my_comm(comm, sizeof(comm)));
-	proc_status(0, "NoSuchKey", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "?");
-	proc_status(999999999, "Pid", buf, sizeof(buf));
-	ck_assert_str_eq(buf, "?");
+	ck_assert_int_eq(proc_ns_id(0, "Pid", 0), getpid());
+	ck_assert_int_eq(proc_ns_id(0, "NSsid", 0), getsid(0));
+	ck_assert_int_eq(proc_ns_id(0, "NSpgid", 0), getpgrp());
+	ck_assert_int_eq(proc_ns_id(0, "NoSuchKey", 0), -1);
+	ck_assert_int_eq(proc_ns_id(0, "Pid", 1), -1);
+	ck_assert_int_eq(proc_ns_id(999999999, "Pid", 0), -1);
 	fd = open("/proc/self/cmdline", O_RDONLY);
 	n = read(fd, raw, sizeof(raw) - 1);
 	close(fd);
