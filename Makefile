@@ -83,3 +83,27 @@ bench: pidone
 	bench/run
 
 .PHONY: bench
+
+# pidone and its unit tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (glibc, dynamic), then the unit tests and every
+# integration test run against them by tests/sanitize; any sanitizer report
+# fails it. Not part of check: the users' test command stays make check.
+SAN_CC = gcc
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -g -O1
+
+pidone-san: $(SRC) $(HDR) Makefile
+	$(SAN_CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+		-DVERSION=\"$(VERSION)\" $(SAN_FLAGS) -o $@ $(SRC)
+
+tests/unit/check_pidone-san: $(SRC) $(HDR) $(UNIT) tests/unit/unit.h
+	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) -Dmain=pidone_main -o $@ $(SRC) \
+		$(UNIT) $(TEST_LIBS)
+
+sanitize: pidone-san tests/unit/check_pidone-san $(HELPERS)
+	tests/sanitize
+
+clean-sanitize:
+	rm -rf pidone-san tests/unit/check_pidone-san sanitize-logs
+
+.PHONY: sanitize clean-sanitize

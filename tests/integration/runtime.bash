@@ -27,9 +27,8 @@ rt_on_exit() {
 # What every runtime test needs: root, a static pidone, a static busybox.
 rt_need() {
 	need_root
-	need_cmd file "$@"
-	file -L "$PIDONE" | grep -q 'statically linked' ||
-		skip "pidone is not statically linked; the container has no libc"
+	need_cmd "$@"
+	need_static
 }
 
 # rt_rootfs [DIR]: the busybox root filesystem with /sbin/pidone.
