@@ -88,11 +88,14 @@ bench: pidone
 # UndefinedBehaviorSanitizer (glibc, dynamic), then the unit tests and every
 # integration test run against them by tests/sanitize; any sanitizer report
 # fails it. Not part of check: the users' test command stays make check.
+# The sanitized binary is san/pidone, named pidone because tests find pidone
+# among processes by its name.
 SAN_CC = gcc
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
 
-pidone-san: $(SRC) $(HDR) Makefile
+san/pidone: $(SRC) $(HDR) Makefile
+	mkdir -p san
 	$(SAN_CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
 		-DVERSION=\"$(VERSION)\" $(SAN_FLAGS) -o $@ $(SRC)
 
@@ -100,10 +103,10 @@ tests/unit/check_pidone-san: $(SRC) $(HDR) $(UNIT) tests/unit/unit.h
 	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) -Dmain=pidone_main -o $@ $(SRC) \
 		$(UNIT) $(TEST_LIBS)
 
-sanitize: pidone-san tests/unit/check_pidone-san $(HELPERS)
+sanitize: san/pidone tests/unit/check_pidone-san $(HELPERS)
 	tests/sanitize
 
 clean-sanitize:
-	rm -rf pidone-san tests/unit/check_pidone-san sanitize-logs
+	rm -rf san tests/unit/check_pidone-san
 
 .PHONY: sanitize clean-sanitize

@@ -31,7 +31,8 @@
  *                              before reaping it, write to OUT its exit code
  *                              ("rc"), the time ("end_ns") and the CPU it
  *                              used itself ("ticks" utime+stime from
- *                              /proc/P/stat, "cpu_ns" from schedstat)
+ *                              /proc/P/stat, "cpu_ns" from schedstat),
+ *                              and when it started ("start_ns")
  *   storm fill                 fill standard output, a pipe, until it would
  *                              block, and leave it blocking again
  *   storm wait FILE CODE READY write our PID to READY, wait until FILE
@@ -360,7 +361,7 @@ run(int ns, const char *out, char **cmd)
 {
 	char path[4096], text[256];
 	siginfo_t si;
-	long long end;
+	long long end, start = now_ns();
 	pid_t pid;
 	int st;
 
@@ -392,9 +393,10 @@ run(int ns, const char *out, char **cmd)
 		if (errno != EINTR)
 			return 2;
 	end = now_ns();
-	snprintf(text, sizeof(text), "rc %d\nend_ns %lld\nticks %ld\n"
-	    "cpu_ns %lld\n", si.si_code == CLD_EXITED ? si.si_status :
-	    128 + si.si_status, end, ticks(pid), schedstat(pid));
+	snprintf(text, sizeof(text), "rc %d\nstart_ns %lld\nend_ns %lld\n"
+	    "ticks %ld\ncpu_ns %lld\n", si.si_code == CLD_EXITED ?
+	    si.si_status : 128 + si.si_status, start, end, ticks(pid),
+	    schedstat(pid));
 	put(out, text);
 	waitpid(pid, &st, 0);
 	return 0;
