@@ -50,6 +50,10 @@ alive() {
 # st_state PID: the state letter of /proc/PID/stat.
 st_state() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
 
+# is_state PID LETTER: PID's state is LETTER now (for poll, which must
+# read the state afresh on every try).
+is_state() { [ "$(st_state "$1")" = "$2" ]; }
+
 # st_ticks PID: utime + stime of PID, in clock ticks.
 st_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 
@@ -161,7 +165,7 @@ test_orphan_storm_piled_while_stopped() {
 		exec "$0" sink "$1/sink"' "$S" "$PWD" "$n"
 	poll 30 "the command to start" test -s waiting
 	kill -STOP "$P1"
-	poll 30 "pidone to stop" test "$(st_state "$P1")" = T
+	poll 30 "pidone to stop" is_state "$P1" T
 	touch go
 	poll 150 "the command to make $n orphans" test -s made
 	# The command counted pidone's zombies from inside, before it woke.
@@ -307,7 +311,7 @@ stream() {
 	ST_KILL="$ST_KILL $p"
 	poll 30 "the command to start (pidone $* $redir): pidone stalled?" test -s ready
 	ST_KILL="$ST_KILL $(cat ready)"
-	poll 30 "pidone to sleep (pidone $* $redir)" test "$(st_state "$p")" = S
+	poll 30 "pidone to sleep (pidone $* $redir)" is_state "$p" S
 	no_spin "$p"
 	touch go
 	poll 30 "pidone to exit with the command's status (pidone $* $redir): stalled?" \
