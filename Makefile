@@ -132,3 +132,39 @@ bench: pidone
 	bench/run
 
 .PHONY: bench
+
+# pidone and its unit tests built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (glibc, dynamic), then the unit tests and every
+# integration test run against them by tests/sanitize; any sanitizer report
+# fails it. Not part of check: the users' test command stays make check.
+# The sanitized binary is san/pidone, named pidone because tests find pidone
+# among processes by its name. clang: with gcc's separate ASan and UBSan
+# runtimes, UBSan ignores UBSAN_OPTIONS=log_path and reports on stderr,
+# which the tests capture; clang's ASan runtime carries UBSan and honours it.
+SAN_CC = clang
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -g -O1
+
+san/pidone: $(SRC) $(HDR) Makefile
+	mkdir -p san
+	$(SAN_CC) -std=c99 -D_GNU_SOURCE -Wall -Wextra -Wshadow \
+		-DVERSION=\"$(VERSION)\" $(SAN_FLAGS) -o $@ $(SRC)
+
+tests/unit/check_pidone-san: $(SRC) $(HDR) $(UNIT) tests/unit/unit.h
+	$(SAN_CC) $(TEST_CFLAGS) $(SAN_FLAGS) -Dmain=pidone_main -o $@ $(SRC) \
+		$(UNIT) $(TEST_LIBS)
+
+sanitize: san/pidone tests/unit/check_pidone-san $(HELPERS)
+	SAN_CC="$(SAN_CC)" SAN_FLAGS="$(SAN_FLAGS)" tests/sanitize
+
+clean-sanitize:
+	rm -rf san tests/unit/check_pidone-san
+
+.PHONY: sanitize clean-sanitize
+
+# Only the storms of make bench (bench/storm): orphans, signals, the grace
+# period at scale, against the same peers.
+bench-storm: pidone
+	bench/storm
+
+.PHONY: bench-storm

@@ -186,6 +186,7 @@ test_stopped_process_is_continued() {
 test_podman_stop_command_and_daemon_finish() {
 	need_root
 	need_cmd podman runc
+	need_static
 	"$TESTS/mkrootfs.sh" rootfs >mk.log 2>&1
 	case $? in 0) ;; 77) skip "$(cut -c7- mk.log)" ;; *) cat mk.log; fail "mkrootfs" ;; esac
 	[ -x rootfs/usr/bin/grace_rec ] || fail "grace_rec not built (make tests/helpers/grace_rec)"

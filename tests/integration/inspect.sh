@@ -236,7 +236,7 @@ insp_podman_scene() {
 test_inspect_podman_runc() {
 	need_root
 	need_cmd podman runc file
-	is_static "$PIDONE" || skip "pidone is not static"
+	need_static
 	insp_podman_scene runc
 }
 
@@ -244,7 +244,7 @@ test_inspect_podman_runc() {
 test_inspect_podman_crun() {
 	need_root
 	need_cmd podman crun file unshare
-	is_static "$PIDONE" || skip "pidone is not static"
+	need_static
 	export -f insp_podman_scene insp_findings fail skip assert_grep assert_no_grep
 	unshare -m --propagation private bash -c '
 		umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup ||
