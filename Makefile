@@ -37,7 +37,8 @@ UNIT = tests/unit/check_signals.c tests/unit/check_init.c \
 
 # Debian packages that the build, the tests and the benchmarks use.
 DEPS = build-essential musl-tools check pkg-config file procps util-linux \
-	python3 busybox-static runc crun podman tini dumb-init catatonit
+	python3 busybox-static runc crun podman tini dumb-init catatonit \
+	docker.io systemd
 
 all: pidone
 
