@@ -47,17 +47,18 @@ dk_image() {
 		fail "docker import failed"
 }
 
-# dk_commit: the commit pidone --version names ("pidone V - git.COMMIT");
-# built from git, the version line must name one, 12 hex digits.
+# dk_commit: set DK_COMMIT to the commit pidone --version names ("pidone V
+# - git.COMMIT"); built from git, the version line must name one, 12 hex
+# digits.
 dk_commit() {
 	local v
 	v=$("$PIDONE" --version) || fail "pidone --version exited $?"
-	echo "pidone --version: $v" >&2
+	echo "pidone --version: $v"
 	if git -C "$TESTS/.." rev-parse --short=12 HEAD >/dev/null 2>&1; then
 		echo "$v" | grep -Eq '^pidone [0-9]+\.[0-9]+\.[0-9]+ - git\.[0-9a-f]{12}$' ||
 			fail "built from git, --version must read 'pidone VERSION - git.COMMIT': $v"
 	fi
-	echo "${v##* - git.}"
+	DK_COMMIT=${v##* - git.}
 }
 
 # dk_code NAME: the exit code docker recorded for container NAME.
@@ -77,7 +78,8 @@ echo no zombies'
 test_docker_info_init_version() {
 	local want got
 	dk_start
-	want=$(dk_commit)
+	dk_commit
+	want=$DK_COMMIT
 	got=$(docker info --format '{{.InitBinary}} {{.InitCommit.ID}}') ||
 		fail "docker info failed"
 	echo "docker info: $got"
