@@ -19,7 +19,7 @@ OPT = $(shell $(filter-out -specs=%,$(CC)) -Oz -x c -c -o /dev/null /dev/null 2>
 # stack canaries in every function with an array or an address taken, and
 # stack-clash probes in frames larger than a page. The file prefix map keeps
 # the build folder out of the binary, so builds are reproducible.
-CFLAGS = -std=c99 -D_GNU_SOURCE $(OPT) -fPIE -flto -Wall -Wextra -Wshadow \
+CFLAGS = -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(OPT) -fPIE -flto -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fstack-protector-strong -fstack-clash-protection \
 	-ffile-prefix-map=$(CURDIR)=. -DVERSION=\"$(VERSION)\" \
@@ -42,7 +42,7 @@ HOSTCC = cc
 
 # The tests link with the system compiler and Check.
 TEST_CC = gcc
-TEST_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O0 -Wall -Wextra -I. \
+TEST_CFLAGS = -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -g -O0 -Wall -Wextra -I. \
 	-DVERSION=\"$(VERSION)\" $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 

@@ -268,8 +268,10 @@ test_stderr_full_lost_lines_counted() {
 	drain tail
 	exec 3>&-
 	cat drained after tail >all
-	assert_eq 1 "$(grep -Ec '^pidone: stderr was full: [0-9]+ lines lost$' all)" \
-		"lines counting the lost lines"
+	# One count per time stderr filled up: the pipe may fill again while
+	# the test drains it, so at least one, each of some lines.
+	[ "$(grep -Ec '^pidone: stderr was full: [0-9]+ lines lost$' all)" -ge 1 ] ||
+		fail "no line counts the lost lines"
 	assert_no_grep '^pidone: stderr was full: 0 lines lost$' all "a count of none"
 }
 

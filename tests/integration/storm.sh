@@ -266,13 +266,13 @@ test_pids_max_pidone_cannot_fork() {
 	rc=0; in_cg "$PIDONE" -- true >out 2>err || rc=$?
 	assert_eq 111 "$rc" "pidone's exit code, plain child"
 	assert_eq 1 "$(wc -l <err)" "lines on stderr, plain child"
-	assert_grep "^pidone: fork: Resource temporarily unavailable$" err "message"
+	assert_grep "^pidone: cannot start the command: Resource temporarily unavailable$" err "message"
 	st_cg_remove
 	st_cg 2
 	rc=0; in_cg unshare --pid --fork --mount-proc "$PIDONE" -- true >out 2>err || rc=$?
 	assert_eq 111 "$rc" "pidone's exit code, PID 1"
 	assert_eq 1 "$(wc -l <err)" "lines on stderr, PID 1"
-	assert_grep "^pidone: fork: Resource temporarily unavailable$" err "message"
+	assert_grep "^pidone: cannot start the command: Resource temporarily unavailable$" err "message"
 }
 
 # The command's own fork fails under pids.max: the command sees EAGAIN and
