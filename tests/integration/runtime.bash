@@ -136,7 +136,8 @@ rt_state_pid() {
 	$r state "$2" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])'
 }
 
-# rt_podman RUNTIME ARG...: podman with cgroupfs, as RUNTIMES.md says.
+# rt_podman RUNTIME ARG...: podman with the cgroupfs manager, which works on
+# these machines whatever runs as their init.
 rt_podman() {
 	local r=$1
 	shift
