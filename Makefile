@@ -94,6 +94,13 @@ fuzz/replay: $(SRC) $(HDR) fuzz/fuzz_opts.c fuzz/replay.c
 fuzz/fuzz_opts: $(SRC) $(HDR) fuzz/fuzz_opts.c
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(SRC) fuzz/fuzz_opts.c
 
+# Random command lines against the real binary (fuzz/cli.py), FUZZ_LINES of
+# them with a fresh seed, which it prints.
+FUZZ_LINES ?= 120000
+fuzz-cli: pidone
+	seed=$$(date +%s); echo "fuzz-cli: seed $$seed"; \
+		python3 fuzz/cli.py ./pidone $(FUZZ_LINES) $$seed
+
 fuzz: fuzz/fuzz_opts
 	mkdir -p fuzz/work
 	fuzz/fuzz_opts -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
@@ -125,7 +132,7 @@ clean:
 # the Debian package (make deb) and the FROM scratch image.
 include mk/static-pie.mk mk/dist.mk mk/pkg.mk
 
-.PHONY: all check deps install uninstall clean fuzz
+.PHONY: all check deps install uninstall clean fuzz fuzz-cli
 
 # Benchmarks against tini, dumb-init and catatonit; not part of check.
 bench: pidone
