@@ -58,7 +58,14 @@ DEPS = build-essential musl-tools check pkg-config file procps util-linux \
 
 all: pidone
 
-pidone: $(SRC) $(HDR) Makefile tools/sstrip
+# The commit --version names, rewritten only when HEAD moves, so that no
+# binary names an older commit than the tree it was built from.
+build/commit: FORCE
+	@mkdir -p build; echo '$(COMMIT)' | cmp -s - $@ || echo '$(COMMIT)' > $@
+
+FORCE:
+
+pidone: $(SRC) $(HDR) Makefile tools/sstrip build/commit
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 	tools/sstrip $@
 
@@ -132,7 +139,7 @@ clean:
 # the Debian package (make deb) and the FROM scratch image.
 include mk/static-pie.mk mk/dist.mk mk/pkg.mk
 
-.PHONY: all check deps install uninstall clean fuzz fuzz-cli
+.PHONY: all check deps install uninstall clean fuzz fuzz-cli FORCE
 
 # Benchmarks against tini, dumb-init and catatonit; not part of check.
 bench: pidone

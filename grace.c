@@ -142,7 +142,10 @@ others_left(int pid1)
 	return pid1 && kill(-1, 0) == 0;
 }
 
-/* Reap whatever has exited, quietly but for the trace. */
+/* Whether each orphan reaped is reported (-w), as in the main loop. */
+static int warn_reap;
+
+/* Reap whatever has exited, quietly but for the trace and -w. */
 static void
 reap_rest(void)
 {
@@ -151,8 +154,8 @@ reap_rest(void)
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0 ||
 	    (pid < 0 && errno == EINTR))
-		if (pid > 0)
-			note(1, "grace: reaped %d", (int)pid);
+		if (pid > 0 && (verbosity >= 1 || warn_reap))
+			warn("grace: reaped %d", (int)pid);
 }
 
 /*
@@ -191,11 +194,13 @@ wait_gone(int pid1, int64_t ms)
 /*
  * SIGTERM to everything left, a grace period to finish, then SIGKILL for
  * what did not. A grace of 0 leaves them to the kernel, as other inits do.
- * had is the command's process group if it was sent SIGTERM already, or 0.
+ * had is the command's process group if it was sent SIGTERM already, or 0;
+ * reports is -w, to report each orphan reaped.
  */
 void
-grace_end(int pid1, int64_t grace_ms, pid_t had)
+grace_end(int pid1, int64_t grace_ms, pid_t had, int reports)
 {
+	warn_reap = reports;
 	reap_rest();
 	if (grace_ms <= 0 || !others_left(pid1))
 		return;

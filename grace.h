@@ -5,6 +5,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-void grace_end(int pid1, int64_t grace_ms, pid_t had);
+void grace_end(int pid1, int64_t grace_ms, pid_t had, int reports);
 
 #endif

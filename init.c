@@ -372,7 +372,7 @@ main(int argc, char **argv, char **envp)
 
 	/* From here on pidone may not bail: it waits, forwards and reaps. */
 	loop(&o, &r);
-	grace_end(r.pid1, o.grace_ms, r.had_term);
+	grace_end(r.pid1, o.grace_ms, r.had_term, o.warn_reap);
 	/* Hand the terminal back, unless pidone's group lies outside the
 	 * namespace (it reads 0): then the shell outside takes it back. */
 	if (r.tty && getpgrp() > 0) {

@@ -57,7 +57,7 @@ DIST_DEPS = qemu-user-static binfmt-support dpkg-dev devscripts \
 # functions check the canary; the release is that file stripped, then
 # sstripped.
 define dist_arch
-build/$(1)/pidone.elf: $(SRC) $(HDR) Makefile mk/dist.mk \
+build/$(1)/pidone.elf: $(SRC) $(HDR) Makefile mk/dist.mk build/commit \
 		$(if $(filter musl,$(call libc_of,$(1))),build/$(MUSL_$(1)).specs)
 	mkdir -p build/$(1)
 	$(GNU_$(1))-gcc $(if $(filter musl,$(call libc_of,$(1))),-specs=build/$(MUSL_$(1)).specs) \
