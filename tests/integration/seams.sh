@@ -335,16 +335,29 @@ test_env_expect() {
 	finish 0
 }
 
-# PIDONE_WARN_REAP=1: as -w, each orphan reaped is reported.
+# PIDONE_WARN_REAP=1: as -w, each orphan reaped is reported. The command
+# makes 5 orphans that wait, kills them, and waits until each is gone from
+# /proc (reaped by pidone, their subreaper) before it exits.
+WARN_REAP_CMD='"$0" -h 5 >"$1" || exit 2
+pids=$(cat "$1")
+kill $pids
+for p in $pids; do
+	n=0
+	while [ -e /proc/$p ]; do
+		n=$((n + 1)); [ $n -lt 600 ] || exit 3
+		sleep 0.05
+	done
+done'
+
 test_env_warn_reap() {
 	need_helpers orphans
-	PIDONE_WARN_REAP=1 "$PIDONE" -- "$HELPERS/orphans" 5 2>err ||
-		fail "pidone exited $?"
+	PIDONE_WARN_REAP=1 "$PIDONE" -- sh -c "$WARN_REAP_CMD" "$HELPERS/orphans" \
+		"$PWD/pids" 2>err || fail "pidone exited $?"
 	cat err
-	assert_eq 5 "$(grep -Ec '^pidone: reaped [0-9]+ \(orphan\): exited 0$' err)" \
+	assert_eq 5 "$(grep -Ec '^pidone: reaped [0-9]+ \(orphan\): killed by TERM\(15\)$' err)" \
 		"orphans reported"
-	PIDONE_WARN_REAP=0 "$PIDONE" -- "$HELPERS/orphans" 5 2>err ||
-		fail "pidone exited $?"
+	PIDONE_WARN_REAP=0 "$PIDONE" -- sh -c "$WARN_REAP_CMD" "$HELPERS/orphans" \
+		"$PWD/pids" 2>err || fail "pidone exited $?"
 	assert_no_grep 'reaped' err "PIDONE_WARN_REAP=0"
 }
 
