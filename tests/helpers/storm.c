@@ -37,7 +37,9 @@
  *                              ("rc"), the time ("end_ns") and the CPU it
  *                              used itself ("ticks" utime+stime from
  *                              /proc/P/stat, "cpu_ns" from schedstat),
- *                              and when it started ("start_ns")
+ *                              how often it slept ("wakeups", voluntary
+ *                              context switches) and when it started
+ *                              ("start_ns")
  *   storm fill                 fill standard output, a pipe, until it would
  *                              block, and leave it blocking again
  *   storm wait FILE CODE READY write our PID to READY, wait until FILE
@@ -378,6 +380,24 @@ schedstat(pid_t pid)
 	return v;
 }
 
+/* voluntary_ctxt_switches of /proc/PID/status; -1 if unreadable. */
+static long
+wakeups(pid_t pid)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 static int
 run(int ns, long qmax, const char *out, char **cmd)
 {
@@ -429,9 +449,9 @@ run(int ns, long qmax, const char *out, char **cmd)
 			return 2;
 	end = now_ns();
 	snprintf(text, sizeof(text), "rc %d\nstart_ns %lld\nend_ns %lld\n"
-	    "ticks %ld\ncpu_ns %lld\n", si.si_code == CLD_EXITED ?
+	    "ticks %ld\ncpu_ns %lld\nwakeups %ld\n", si.si_code == CLD_EXITED ?
 	    si.si_status : 128 + si.si_status, start, end, ticks(pid),
-	    schedstat(pid));
+	    schedstat(pid), wakeups(pid));
 	put(out, text);
 	waitpid(pid, &st, 0);
 	return 0;
