@@ -16,13 +16,16 @@ need_storm() {
 }
 
 # Processes this test started, killed when it ends however it ends, so
-# that a failed test leaves nothing running (and no pidone stopped).
+# that a failed test leaves nothing running (and no pidone stopped). Only
+# while they still run pidone or storm: a PID freed since may have been
+# given to some other process on this shared machine.
 ST_KILL=""
 st_cleanup() {
 	local p
 	for p in $ST_KILL; do
-		kill -CONT "$p" 2>/dev/null
-		kill -KILL "$p" 2>/dev/null
+		case $(cat "/proc/$p/comm" 2>/dev/null) in
+		pidone|storm) kill -CONT "$p"; kill -KILL "$p" ;;
+		esac 2>/dev/null
 	done
 	[ -n "${ST_CG:-}" ] && st_cg_remove
 	return 0
@@ -414,7 +417,7 @@ grace_scale() {
 		# A PID reused since would not be our helper: only one that
 		# still runs storm is a process pidone left behind.
 		alive "$p" && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = storm ] &&
-			left=$((left + 1))
+			left=$((left + 1)) && ST_KILL="$ST_KILL $p"
 	done
 	assert_eq 0 "$left" "processes still running after pidone ($mode, $how)"
 	lat=$(( ($(awk '$1 == "end_ns" { print $2 }' res) - $(cat exit)) / 1000000 ))
@@ -445,4 +448,26 @@ test_grace_without_descriptors() {
 	assert_eq 5 "$(grep -c '^term$' log)" "SIGTERMs seen by the processes left"
 	assert_grep "^pidone: grace: .*(Too many open files|No file descriptors available)" \
 		pidone.err "what pidone could not do"
+}
+
+# The same as a subreaper (not PID 1), where no kill(-1) can stand in for
+# the walk of /proc: the command lowers the limit of pidone, its parent.
+# pidone must say what it could not do, and none of the five may outlive
+# it (0.1.0 warns "sending KILL to what is left", yet neither its SIGTERM
+# nor its SIGKILL reaches anyone, and all five run on).
+test_grace_without_descriptors_child() {
+	local rc p left=0
+	need_storm
+	need_cmd prlimit
+	st_run -G 1s -- sh -c 'prlimit --pid "$PPID" --nofile=3:3 || exit 9
+		exec "$0" leave 5 end "$1/log" "$1/pids" "$1/exit" 4' "$S" "$PWD"
+	rc=$(st_rc 60)
+	assert_eq 4 "$rc" "pidone's exit code"
+	for p in $(cat pids); do
+		alive "$p" && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = storm ] &&
+			left=$((left + 1)) && ST_KILL="$ST_KILL $p"
+	done
+	assert_grep "^pidone: grace: .*(Too many open files|No file descriptors available)" \
+		pidone.err "what pidone could not do"
+	assert_eq 0 "$left" "processes left running after pidone"
 }
