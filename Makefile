@@ -156,6 +156,7 @@ bench: pidone
 # runtimes, UBSan ignores UBSAN_OPTIONS=log_path and reports on stderr,
 # which the tests capture; clang's ASan runtime carries UBSan and honours it.
 SAN_CC = clang
+DEPS += clang
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g -O1
 

@@ -12,7 +12,10 @@
  *   storm sink OUT             block every signal and count them; on USR2
  *                              write one line "SIGNO COUNT LAST_SENDER" per
  *                              signal seen to OUT (via OUT.tmp, renamed) and
- *                              exit 0; writes OUT.ready first
+ *                              exit 0; writes OUT.ready first. It raises its
+ *                              own RLIMIT_SIGPENDING to the hard limit, so
+ *                              that no real-time signal forwarded to it is
+ *                              refused while the init's is lower
  *   storm signals PID COUNT SENDERS
  *                              SENDERS processes send COUNT signals to PID
  *                              between them, standard ones with kill(2) and
@@ -25,14 +28,18 @@
  *                              (end) or wait on (ignore); write their PIDs
  *                              to PIDS, the CLOCK_MONOTONIC time in ns to
  *                              EXITFILE, and exit CODE
- *   storm run [-n] OUT CMD...  run CMD, as PID 1 of a new PID and mount
- *                              namespace with its own /proc with -n; write
+ *   storm run [-n] [-q MAX] OUT CMD...
+ *                              run CMD, as PID 1 of a new PID and mount
+ *                              namespace with its own /proc with -n, with
+ *                              a soft RLIMIT_SIGPENDING of MAX with -q; write
  *                              "pid P" to OUT.pid at once; when CMD exits,
  *                              before reaping it, write to OUT its exit code
  *                              ("rc"), the time ("end_ns") and the CPU it
  *                              used itself ("ticks" utime+stime from
  *                              /proc/P/stat, "cpu_ns" from schedstat),
- *                              and when it started ("start_ns")
+ *                              how often it slept ("wakeups", voluntary
+ *                              context switches) and when it started
+ *                              ("start_ns")
  *   storm fill                 fill standard output, a pipe, until it would
  *                              block, and leave it blocking again
  *   storm wait FILE CODE READY write our PID to READY, wait until FILE
@@ -51,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -186,6 +194,17 @@ sink(const char *out)
 	sigset_t all;
 	int sig;
 
+	struct rlimit rl;
+
+	/* The kernel checks the target's (soft) limit against the count of
+	 * every signal its user has pending, the init's own queue among them:
+	 * raised to the hard limit here, and the init's lowered (storm run
+	 * -q), an init with a backlog is never refused (EAGAIN) a signal it
+	 * forwards, and the count can be exact. */
+	if (getrlimit(RLIMIT_SIGPENDING, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_SIGPENDING, &rl);
+	}
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	snprintf(ready, sizeof(ready), "%s.ready", out);
@@ -242,7 +261,7 @@ static int
 signals(pid_t pid, long count, int senders)
 {
 	int fds[2], i, st, bad = 0;
-	long retries = 0, r;
+	long retries = 0, r, rt = 0, c_i;
 	pid_t c;
 
 	if (pipe(fds) < 0)
@@ -262,9 +281,14 @@ signals(pid_t pid, long count, int senders)
 	close(fds[1]);
 	while (read(fds[0], &r, sizeof(r)) == sizeof(r))
 		retries += r;
+	/* Sender i sends a real-time signal at every odd step. */
+	for (i = 0; i < senders; i++) {
+		c_i = count / senders + (i < count % senders);
+		rt += c_i / 2;
+	}
 	while ((c = wait(&st)) > 0)
 		bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
-	printf("sent %ld retries %ld\n", count, retries);
+	printf("sent %ld retries %ld rt %ld\n", count, retries, rt);
 	if (bad)
 		fprintf(stderr, "storm: a sender failed: target gone?\n");
 	return bad;
@@ -356,8 +380,26 @@ schedstat(pid_t pid)
 	return v;
 }
 
+/* voluntary_ctxt_switches of /proc/PID/status; -1 if unreadable. */
+static long
+wakeups(pid_t pid)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 static int
-run(int ns, const char *out, char **cmd)
+run(int ns, long qmax, const char *out, char **cmd)
 {
 	char path[4096], text[256];
 	siginfo_t si;
@@ -375,6 +417,19 @@ run(int ns, const char *out, char **cmd)
 		return 2;
 	}
 	if (pid == 0) {
+		/* The kernel checks the target's limit when it queues a
+		 * real-time signal: this caps the init's queue (and its
+		 * command's), whose length each dequeue walks. */
+		struct rlimit rl;
+
+		/* The soft limit only, which is what the kernel checks: the
+		 * command may raise its own again up to the hard one. */
+		if (qmax > 0 && (getrlimit(RLIMIT_SIGPENDING, &rl) < 0 ||
+		    (rl.rlim_cur = (rlim_t)qmax) > rl.rlim_max ||
+		    setrlimit(RLIMIT_SIGPENDING, &rl) < 0)) {
+			perror("storm: setrlimit");
+			_exit(112);
+		}
 		if (ns && (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) <
 		    0 || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV |
 		    MS_NOEXEC, NULL) < 0)) {
@@ -394,9 +449,9 @@ run(int ns, const char *out, char **cmd)
 			return 2;
 	end = now_ns();
 	snprintf(text, sizeof(text), "rc %d\nstart_ns %lld\nend_ns %lld\n"
-	    "ticks %ld\ncpu_ns %lld\n", si.si_code == CLD_EXITED ?
+	    "ticks %ld\ncpu_ns %lld\nwakeups %ld\n", si.si_code == CLD_EXITED ?
 	    si.si_status : 128 + si.si_status, start, end, ticks(pid),
-	    schedstat(pid));
+	    schedstat(pid), wakeups(pid));
 	put(out, text);
 	waitpid(pid, &st, 0);
 	return 0;
@@ -469,11 +524,19 @@ main(int argc, char **argv)
 		return leave(atol(argv[2]), strcmp(argv[3], "ignore") == 0,
 		    argv[4], argv[5], argv[6], atoi(argv[7]));
 	if (strcmp(m, "run") == 0 && argc >= 4) {
-		int ns = strcmp(argv[2], "-n") == 0;
+		int i = 2, ns = 0;
+		long q = 0;
 
-		if (argc < 4 + ns)
+		for (; i + 1 < argc && argv[i][0] == '-'; i++)
+			if (strcmp(argv[i], "-n") == 0)
+				ns = 1;
+			else if (strcmp(argv[i], "-q") == 0 && i + 2 < argc)
+				q = atol(argv[++i]);
+			else
+				return 2;
+		if (i + 1 >= argc)
 			return 2;
-		return run(ns, argv[2 + ns], argv + 3 + ns);
+		return run(ns, q, argv[i], argv + i + 1);
 	}
 	if (strcmp(m, "fill") == 0)
 		return fill();
