@@ -315,25 +315,3 @@ test_bad_env_overridden() {
 	assert_eq 100 "$rc" "PIDONE_GRACE=bogus pidone -- true"
 	assert_grep '^pidone: PIDONE_GRACE: bad duration: bogus \(see pidone --help\)$' err "message"
 }
-
-# -p USR1 when pidone's parent exits at once, possibly before pidone has
-# asked for the parent-death signal: the kernel then never sends it, so
-# pidone must notice the parent is already gone and act as if it had got
-# USR1. Whether 0.1.0 fails this depends on timing: it passes whenever the
-# parent happens to outlive pidone's prctl call.
-test_pdeath_parent_gone_early() {
-	local p i
-	need_helpers sigrec
-	sh -c '"$1" -p USR1 "$2" "$3" >/dev/null 2>&1 </dev/null & echo $! >pid' \
-		sh "$PIDONE" "$HELPERS/sigrec" "$PWD/cmd"
-	p=$(cat pid)
-	PIDONE_PID=$p
-	wait_line '^ready' cmd
-	wait_line "^USR1 pid=$p$" cmd 10
-	kill -USR2 "$p"
-	for i in $(seq 1 400); do
-		[ -e "/proc/$p" ] && [ "$(status_of "$p" State)" != Z ] || break
-		sleep 0.05
-	done
-	FINISHED=1
-}

@@ -1,6 +1,8 @@
 /* Unit tests for init.c (built with -Dmain=pidone_main): the exit status. */
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "opts.h"
@@ -18,6 +20,7 @@
 
 /* Not static in init.c, and declared in no header: init.c exports nothing. */
 int exit_code(const struct opts *o, int status);
+void parent_death(int sig, pid_t parent);
 
 /* Mark code as expected, as -e CODE does. */
 static void
@@ -25,6 +28,42 @@ expect(struct opts *o, int code)
 {
 	o->expect[code / 8] |= (unsigned char)(1u << (code % 8));
 }
+
+/*
+ * The parent-death signal: with the parent pidone started under, it is
+ * only asked for; with a parent that is not the current one (it died before
+ * the request, and pidone was adopted), it is sent at once, as the kernel
+ * would have sent it. Each case in a child, whose pending USR1 is read.
+ */
+START_TEST(parent_gone_before_pdeath)
+{
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		pid_t pid = fork();
+		int st;
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			sigset_t usr1, pending;
+			int sig = 0;
+
+			sigemptyset(&usr1);
+			sigaddset(&usr1, SIGUSR1);
+			sigprocmask(SIG_BLOCK, &usr1, NULL);
+			parent_death(SIGUSR1, round == 0 ? getppid() :
+			    getppid() + 100000);
+			sigpending(&pending);
+			if (prctl(PR_GET_PDEATHSIG, &sig) < 0 || sig != SIGUSR1)
+				_exit(3);
+			_exit(sigismember(&pending, SIGUSR1) ? 1 : 0);
+		}
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert(WIFEXITED(st));
+		ck_assert_int_eq(WEXITSTATUS(st), round == 0 ? 0 : 1);
+	}
+}
+END_TEST
 
 /* An exit status is passed on as it is, every one of 0..255. */
 START_TEST(exit_status)
@@ -109,6 +148,7 @@ init_suite(void)
 	TCase *t = tcase_create("status");
 
 	tcase_add_test(t, exit_status);
+	tcase_add_test(t, parent_gone_before_pdeath);
 	tcase_add_test(t, signal_deaths);
 	tcase_add_test(t, expect_codes);
 	tcase_add_test(t, expect_parsed);
