@@ -179,16 +179,11 @@ apply(struct opts *o, int code, const char *value)
 		o->set |= SET_REWRITE;
 		break;
 	case 'G':
-		if ((d = parse_duration(value)) < 0)
-			return bad("bad duration", value);
-		o->grace_ms = d;
-		o->set |= SET_GRACE;
-		break;
 	case 'D':
 		if ((d = parse_duration(value)) < 0)
 			return bad("bad duration", value);
-		o->drain_ms = d;
-		o->set |= SET_DRAIN;
+		*(code == 'G' ? &o->grace_ms : &o->drain_ms) = d;
+		o->set |= code == 'G' ? SET_GRACE : SET_DRAIN;
 		break;
 	}
 	return 0;

@@ -67,11 +67,26 @@ expects(int code)
 }
 
 /*
- * Run opts_parse on argv with fd 2 redirected to a temporary file; return
- * its result and what it wrote to stderr in err (NUL-terminated).
+ * Run fn (opts_parse on argv, or opts_env on env_of) with fd 2 redirected
+ * to a temporary file; return its result and what it wrote to stderr in
+ * err (NUL-terminated).
  */
+static char **env_of;
+
 static int
-parse_captured(char *err, size_t size)
+run_parse(void)
+{
+	return opts_parse(&o, argc, argv);
+}
+
+static int
+run_env(void)
+{
+	return opts_env(&o, env_of);
+}
+
+static int
+captured(int (*fn)(void), char *err, size_t size)
 {
 	char path[] = "/tmp/pidone-unit-stderr.XXXXXX";
 	int fd = mkstemp(path), saved = dup(2), r;
@@ -82,13 +97,20 @@ parse_captured(char *err, size_t size)
 	unlink(path);
 	dup2(fd, 2);
 	opts_init(&o);
-	r = opts_parse(&o, argc, argv);
+	r = fn();
 	dup2(saved, 2);
 	close(saved);
 	n = pread(fd, err, size - 1, 0);
 	close(fd);
 	err[n > 0 ? n : 0] = '\0';
 	return r;
+}
+
+/* opts_parse on argv, its stderr in err. */
+static int
+parse_captured(char *err, size_t size)
+{
+	return captured(run_parse, err, size);
 }
 
 /* Defaults: forward to the group, identity rewrite, the default grace. */
@@ -328,25 +350,12 @@ START_TEST(bad_long_value)
 }
 END_TEST
 
-/* Run opts_env on envp with fd 2 captured, as parse_captured does. */
+/* opts_env on envp, its stderr in err. */
 static int
 env_captured(char **envp, char *err, size_t size)
 {
-	char path[] = "/tmp/pidone-unit-stderr.XXXXXX";
-	int fd = mkstemp(path), saved = dup(2), r;
-	ssize_t n;
-
-	ck_assert_int_ge(fd, 0);
-	unlink(path);
-	dup2(fd, 2);
-	opts_init(&o);
-	r = opts_env(&o, envp);
-	dup2(saved, 2);
-	close(saved);
-	n = pread(fd, err, size - 1, 0);
-	close(fd);
-	err[n > 0 ? n : 0] = '\0';
-	return r;
+	env_of = envp;
+	return captured(run_env, err, size);
 }
 
 /* -D and --drain take a duration, as -G does. */
