@@ -18,6 +18,7 @@
 #include "grace.h"
 #include "out.h"
 #include "proc.h"
+#include "reap.h"
 #include "signals.h"
 
 #define PF_KTHREAD 0x00200000
@@ -145,17 +146,21 @@ others_left(int pid1)
 /* Whether each orphan reaped is reported (-w), as in the main loop. */
 static int warn_reap;
 
-/* Reap whatever has exited, quietly but for the trace and -w. */
+/* One child reaped at the end, said at -v or with -w. */
+static void
+reaped(pid_t pid, int status, void *arg)
+{
+	(void)status;
+	(void)arg;
+	if (verbosity >= 1 || warn_reap)
+		warn("grace: reaped %d", (int)pid);
+}
+
+/* Reap whatever has exited (reap.c's one loop). */
 static void
 reap_rest(void)
 {
-	int st;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0 ||
-	    (pid < 0 && errno == EINTR))
-		if (pid > 0 && (verbosity >= 1 || warn_reap))
-			warn("grace: reaped %d", (int)pid);
+	reap_each(0, reaped, NULL);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include "out.h"
 #include "pgrp.h"
 #include "pidone.h"
+#include "reap.h"
 #include "signals.h"
 #include "trace.h"
 
@@ -91,42 +92,46 @@ stopped(const struct opts *o, struct run *r, int sig)
 	kill(o->single ? r->cmd : -r->cmd, SIGCONT);
 }
 
-/*
- * Reap every child that has changed state, until none is left to reap: one
- * SIGCHLD may stand for many exits. Returns when waitpid says 0 or ECHILD.
- */
+/* What reap() hands each child it reaps. */
+struct reaping {
+	const struct opts *o;
+	struct run *r;
+};
+
+/* One child that changed state: the command's stop or end, or an orphan. */
+static void
+reaped(pid_t pid, int st, void *arg)
+{
+	const struct opts *o = ((struct reaping *)arg)->o;
+	struct run *r = ((struct reaping *)arg)->r;
+	char how[48];
+
+	if (WIFSTOPPED(st)) {
+		if (pid == r->cmd && !r->exited)
+			stopped(o, r, WSTOPSIG(st));
+		return;
+	}
+	if (pid == r->cmd && !r->exited) {
+		/* A reaped PID is nobody's target: it may be reused. A group
+		 * stays one while any member is left. */
+		r->status = r->noexec ? r->noexec << 8 : st;
+		r->exited = 1;
+		if (r->target == pid)
+			r->target = 0;
+		note(1, "reaped %d (command): %s", (int)pid,
+		    describe(r->status, how, sizeof(how)));
+	} else if (verbosity >= 1 || o->warn_reap)
+		warn("reaped %d (orphan): %s", (int)pid,
+		    describe(st, how, sizeof(how)));
+}
+
+/* Reap every child that has changed state (reap.c's one loop). */
 static void
 reap(const struct opts *o, struct run *r)
 {
-	char how[48];
-	int st;
-	pid_t pid;
+	struct reaping ctx = { o, r };
 
-	for (;;) {
-		pid = waitpid(-1, &st, WNOHANG | WUNTRACED);
-		if (pid < 0 && errno == EINTR)
-			continue;
-		r->nochild = pid < 0;
-		if (pid <= 0)
-			return;
-		if (WIFSTOPPED(st)) {
-			if (pid == r->cmd && !r->exited)
-				stopped(o, r, WSTOPSIG(st));
-			continue;
-		}
-		if (pid == r->cmd && !r->exited) {
-			/* A reaped PID is nobody's target: it may be reused.
-			 * A group stays one while any member is left. */
-			r->status = r->noexec ? r->noexec << 8 : st;
-			r->exited = 1;
-			if (r->target == pid)
-				r->target = 0;
-			note(1, "reaped %d (command): %s", (int)pid,
-			    describe(r->status, how, sizeof(how)));
-		} else if (verbosity >= 1 || o->warn_reap)
-			warn("reaped %d (orphan): %s", (int)pid,
-			    describe(st, how, sizeof(how)));
-	}
+	r->nochild = reap_each(WUNTRACED, reaped, &ctx) < 0;
 }
 
 /* Forward one received signal to the command, keeping track of stops. */
