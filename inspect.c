@@ -337,14 +337,17 @@ groups(struct view *v)
 	}
 }
 
-/* The cgroup's counters inspect reports: key, v1 file, v2 file. */
+/*
+ * The cgroup's counters inspect reports: the v2 file, which is also the
+ * name it reports, then the v1 file and the controller.
+ */
 static const struct {
-	char key[16], v1[24], v2[16], ctl[8];
+	char key[16], v1[24], ctl[8];
 } counters[] = {
-	{ "pids.current", "pids.current", "pids.current", "pids" },
-	{ "pids.max", "pids.max", "pids.max", "pids" },
-	{ "memory.current", "memory.usage_in_bytes", "memory.current", "memory" },
-	{ "memory.max", "memory.limit_in_bytes", "memory.max", "memory" },
+	{ "pids.current", "pids.current", "pids" },
+	{ "pids.max", "pids.max", "pids" },
+	{ "memory.current", "memory.usage_in_bytes", "memory" },
+	{ "memory.max", "memory.limit_in_bytes", "memory" },
 };
 
 /*
@@ -360,7 +363,7 @@ cgroup(const struct view *w, int64_t v[4])
 	if (!w->tsv)
 		say(1, "\ncgroup:");
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (cgroup_read(counters[i].ctl, counters[i].v1, counters[i].v2,
+		if (cgroup_read(counters[i].ctl, counters[i].v1, counters[i].key,
 		    &v[i]) < 0) {
 			v[i] = -1;
 			continue;

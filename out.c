@@ -300,13 +300,13 @@ errstr(int e)
 	/* Two parallel tables, numbers and texts in the same order, so that
 	 * the texts need no pointers (nor, in a static PIE, relocations). */
 	static const int nums[] = {
-		EPERM, ENOENT, ESRCH, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, ECHILD,
+		EPERM, ENOENT, ESRCH, EIO, E2BIG, ENOEXEC, EBADF, ECHILD,
 		EAGAIN, ENOMEM, EACCES, ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE,
 		ENOTTY, ETXTBSY, ENOSPC, EPIPE, ENAMETOOLONG, ENOSYS, ELOOP,
 	};
 	static const char texts[] =
 	    "Operation not permitted\0No such file or directory\0"
-	    "No such process\0I/O error\0No such device or address\0"
+	    "No such process\0I/O error\0"
 	    "Argument list too long\0Exec format error\0Bad file descriptor\0"
 	    "No child process\0Resource temporarily unavailable\0"
 	    "Out of memory\0Permission denied\0Not a directory\0"

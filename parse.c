@@ -9,25 +9,38 @@
 #include "parse.h"
 
 /*
- * A whole decimal number in 0..max (max at most DURATION_MAX_MS times a
- * thousand, so that no step can overflow), or -1 for anything else: an
- * empty string, a sign, a space, a number past max.
+ * The one decimal reader: a number at *s, with a '-' first if signed
+ * allows it, in 0..max (max at most INT64_MAX / 10); *s is moved past it.
+ * Returns 0, or -1 (and *s as it was) when there is no number there or it
+ * is past max.
+ */
+int
+parse_digits(const char **s, int signed_ok, int64_t max, int64_t *v)
+{
+	const char *p = *s;
+	int neg = signed_ok && *p == '-';
+
+	p += neg;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (*v = 0; *p >= '0' && *p <= '9'; p++)
+		if ((*v = *v * 10 + (*p - '0')) > max)
+			return -1;
+	*v = neg ? -*v : *v;
+	*s = p;
+	return 0;
+}
+
+/*
+ * A whole decimal number in 0..max, or -1 for anything else: an empty
+ * string, a sign, a space, a number past max.
  */
 int64_t
 parse_number(const char *s, int64_t max)
 {
-	int64_t v = 0;
+	int64_t v;
 
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return -1;
-	}
-	return v;
+	return parse_digits(&s, 0, max, &v) < 0 || *s != '\0' ? -1 : v;
 }
 
 /*
@@ -42,14 +55,11 @@ parse_duration(const char *s)
 		char unit[3];
 		int32_t ms;
 	} units[] = { { "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 } };
-	int64_t v = 0;
+	int64_t v;
 	size_t i;
 
-	if (*s < '0' || *s > '9')
+	if (parse_digits(&s, 0, DURATION_MAX_MS, &v) < 0)
 		return -1;
-	for (; *s >= '0' && *s <= '9'; s++)
-		if ((v = v * 10 + (*s - '0')) > DURATION_MAX_MS)
-			return -1;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(s, units[i].unit) == 0)
 			return v * units[i].ms > DURATION_MAX_MS ? -1 :

@@ -7,6 +7,7 @@
 /* The longest duration pidone takes: a day, in milliseconds. */
 #define DURATION_MAX_MS INT64_C(86400000)
 
+int parse_digits(const char **s, int signed_ok, int64_t max, int64_t *v);
 int64_t parse_number(const char *s, int64_t max);
 int64_t parse_duration(const char *s);
 const char *env_value(char *const *envp, const char *name);

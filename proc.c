@@ -14,28 +14,16 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "parse.h"
 #include "proc.h"
 
 /* Read the next space-separated whole number at *p into *v; advance *p. */
 static int
 field(char **p, int64_t *v)
 {
-	int64_t sign = 1, n = 0;
-	char *s = *p;
-
-	while (*s == ' ')
-		s++;
-	if (*s == '-') {
-		sign = -1;
-		s++;
-	}
-	if (*s < '0' || *s > '9')
-		return -1;
-	while (*s >= '0' && *s <= '9')
-		n = n * 10 + (*s++ - '0');
-	*v = sign * n;
-	*p = s;
-	return 0;
+	while (**p == ' ')
+		(*p)++;
+	return parse_digits((const char **)p, 1, INT64_MAX / 10, v);
 }
 
 /* Read a small file at dir (a descriptor) into buf; its length, or -1. */
