@@ -60,6 +60,39 @@ START_TEST(number_huge)
 }
 END_TEST
 
+/*
+ * The one reader under them: it stops at the first non-digit and says
+ * where; a '-' only when signed numbers are allowed; past max is refused
+ * and leaves the pointer where it was.
+ */
+START_TEST(digits_reader)
+{
+	const char *s = "-12 345x", *t;
+	int64_t v;
+
+	t = s;
+	ck_assert_int_eq(parse_digits(&t, 0, 1000, &v), -1);
+	ck_assert_ptr_eq(t, s);
+	ck_assert_int_eq(parse_digits(&t, 1, 1000, &v), 0);
+	ck_assert_int_eq(v, -12);
+	ck_assert_str_eq(t, " 345x");
+	t++;
+	ck_assert_int_eq(parse_digits(&t, 0, 1000, &v), 0);
+	ck_assert_int_eq(v, 345);
+	ck_assert_str_eq(t, "x");
+	t = "1001";
+	ck_assert_int_eq(parse_digits(&t, 0, 1000, &v), -1);
+	ck_assert_str_eq(t, "1001");
+	t = "-";
+	ck_assert_int_eq(parse_digits(&t, 1, 1000, &v), -1);
+	t = "922337203685477580";
+	ck_assert_int_eq(parse_digits(&t, 0, INT64_MAX / 10, &v), 0);
+	ck_assert(v == INT64_C(922337203685477580));
+	t = "9223372036854775808";
+	ck_assert_int_eq(parse_digits(&t, 0, INT64_MAX / 10, &v), -1);
+}
+END_TEST
+
 /* The same time gives the same milliseconds however it is spelt. */
 START_TEST(duration_spellings)
 {
@@ -159,6 +192,7 @@ parse_suite(void)
 	tcase_add_test(t, number_bounds);
 	tcase_add_test(t, number_shape);
 	tcase_add_test(t, number_huge);
+	tcase_add_test(t, digits_reader);
 	suite_add_tcase(s, t);
 	t = tcase_create("duration");
 	tcase_add_test(t, duration_spellings);
