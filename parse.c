@@ -10,7 +10,7 @@
 
 /*
  * The one decimal reader: a number at *s, with a '-' first if signed
- * allows it, in 0..max (max at most INT64_MAX / 10); *s is moved past it.
+ * allows it, in 0..max (max >= 0); *s is moved past it.
  * Returns 0, or -1 (and *s as it was) when there is no number there or it
  * is past max.
  */
@@ -23,9 +23,12 @@ parse_digits(const char **s, int signed_ok, int64_t max, int64_t *v)
 	p += neg;
 	if (*p < '0' || *p > '9')
 		return -1;
-	for (*v = 0; *p >= '0' && *p <= '9'; p++)
-		if ((*v = *v * 10 + (*p - '0')) > max)
+	for (*v = 0; *p >= '0' && *p <= '9'; p++) {
+		/* Checked before the step, which then cannot overflow. */
+		if (*v > max / 10 || *v * 10 > max - (*p - '0'))
 			return -1;
+		*v = *v * 10 + (*p - '0');
+	}
 	*v = neg ? -*v : *v;
 	*s = p;
 	return 0;
