@@ -88,3 +88,26 @@ wait_exit() {
 	kill -0 "$1" 2>/dev/null && fail "process $1 did not exit within ${2:-30} s"
 	wait "$1"
 }
+
+# pids_cgroup MAX: a new pids cgroup limited to MAX processes, in the v1
+# hierarchy where it is mounted (/sys/fs/cgroup/pids, as on these machines)
+# or in cgroup v2 with the pids controller enabled for the root's children;
+# sets PIDS_CG. The caller removes it.
+pids_cgroup() {
+	local base
+	need_root
+	if [ -e /sys/fs/cgroup/pids/cgroup.procs ] &&
+	    grep -q '^cgroup /sys/fs/cgroup/pids cgroup .*pids' /proc/mounts; then
+		base=/sys/fs/cgroup/pids
+	elif grep -qw pids /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+		base=/sys/fs/cgroup
+		grep -qw pids "$base/cgroup.subtree_control" ||
+			echo +pids >"$base/cgroup.subtree_control" ||
+			skip "cannot enable the cgroup v2 pids controller"
+	else
+		skip "no cgroup pids controller"
+	fi
+	PIDS_CG=$base/pidone-test-$$
+	mkdir "$PIDS_CG" || fail "cannot make $PIDS_CG"
+	echo "$1" >"$PIDS_CG/pids.max" || fail "cannot set pids.max"
+}

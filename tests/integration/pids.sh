@@ -21,26 +21,6 @@ pids_cleanup() {
 trap pids_cleanup EXIT
 trap 'exit 143' TERM
 
-# pids_cgroup MAX: a new pids cgroup limited to MAX processes, in the v1
-# hierarchy (/sys/fs/cgroup/pids) or in cgroup v2; sets PIDS_CG.
-pids_cgroup() {
-	local base
-	need_root
-	if [ -f /sys/fs/cgroup/pids/cgroup.procs ]; then
-		base=/sys/fs/cgroup/pids
-	elif grep -qw pids /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-		base=/sys/fs/cgroup
-		grep -qw pids "$base/cgroup.subtree_control" ||
-			echo +pids >"$base/cgroup.subtree_control" ||
-			skip "cannot enable the pids controller"
-	else
-		skip "no pids cgroup controller"
-	fi
-	PIDS_CG=$base/pidone-test-$$
-	mkdir "$PIDS_CG" || fail "cannot make $PIDS_CG"
-	echo "$1" >"$PIDS_CG/pids.max" || fail "cannot set pids.max"
-}
-
 # in_cgroup COMMAND...: run COMMAND inside the test's cgroup.
 in_cgroup() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$PIDS_CG" "$@"

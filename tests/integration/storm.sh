@@ -224,26 +224,10 @@ test_signal_storm() {
 
 # --- pids.max ---------------------------------------------------------------
 
-# st_cg MAX: a pids cgroup of our own with pids.max MAX, in ST_CG: the v1
-# pids controller where it is mounted (this machine's hybrid layout), else
-# cgroup v2 with the pids controller enabled for the root's children.
+# st_cg MAX: the test's pids cgroup (tests/lib.sh), as ST_CG.
 st_cg() {
-	local base
-	need_root
-	if [ -e /sys/fs/cgroup/pids/cgroup.procs ] &&
-	    grep -q '^cgroup /sys/fs/cgroup/pids cgroup .*pids' /proc/mounts; then
-		base=/sys/fs/cgroup/pids
-	elif grep -qw pids /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
-		base=/sys/fs/cgroup
-		grep -qw pids "$base/cgroup.subtree_control" ||
-			echo +pids >"$base/cgroup.subtree_control" ||
-			skip "cannot enable the cgroup v2 pids controller"
-	else
-		skip "no cgroup pids controller"
-	fi
-	ST_CG=$base/pidone-storm-$$
-	mkdir "$ST_CG" || fail "mkdir $ST_CG"
-	echo "$1" >"$ST_CG/pids.max" || fail "cannot set pids.max"
+	pids_cgroup "$1"
+	ST_CG=$PIDS_CG
 }
 
 # Remove the cgroup, after killing what is still in it.
