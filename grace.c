@@ -35,13 +35,13 @@ struct sweep {
 	int stopped;	/* how many stopped processes the walk saw */
 };
 
-/* An ID of p's (key NSpid or NSpgid) in pidone's namespace, -1 outside it. */
+/* p's PID, or with pgid its group, in pidone's namespace; -1 outside it. */
 static pid_t
-ns_id(const struct sweep *s, const struct pinfo *p, const char *key)
+ns_id(const struct sweep *s, const struct pinfo *p, int pgid)
 {
 	if (s->ours)
-		return key[2] == 'p' && key[3] == 'i' ? p->pid : p->pgid;
-	return proc_ns_id(p->pid, key, s->level);
+		return pgid ? p->pgid : p->pid;
+	return proc_ns_id(p->pid, pgid ? "NSpgid" : "NSpid", s->level);
 }
 
 /*
@@ -57,18 +57,18 @@ sweep_one(const struct pinfo *p, void *arg)
 	char name[16];
 	pid_t pid;
 
-	if (p->pid == s->self || p->state == 'Z' || (p->flags & PF_KTHREAD) ||
-	    (s->pid1 ? ns_id(s, p, "NSpid") <= 0 :
-	    !proc_descends(p->pid, s->self)))
+	if (p->pid == s->self || p->state == 'Z' || (p->flags & PF_KTHREAD))
 		return 0;
-	pid = ns_id(s, p, "NSpid");
+	pid = ns_id(s, p, 0);
+	if (s->pid1 ? pid <= 0 : !proc_descends(p->pid, s->self))
+		return 0;
 	sig_name(s->sig, name);
 	s->stopped += p->state == 'T';
 	if (!s->each) {
 		note(1, "grace: sending %s to %d (%s)", name, (int)pid, p->comm);
 		return 0;
 	}
-	if (s->had != 0 && ns_id(s, p, "NSpgid") == s->had) {
+	if (s->had != 0 && ns_id(s, p, 1) == s->had) {
 		note(1, "grace: already sent %s to %d (%s)", name, (int)pid,
 		    p->comm);
 		return 0;
