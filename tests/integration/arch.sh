@@ -143,19 +143,7 @@ as_pid1() {
 	group_gets_all
 	rm -f pidone.out pidone.err cmd grandchild
 	FINISHED= UNSHARE= PIDONE_PID=
-	start_pid1 -w sh -c '
-		"$0" 300 || exit 2
-		n=0
-		while grep -qs "^State:[[:space:]]*Z" /proc/[0-9]*/status; do
-			n=$((n + 1))
-			[ $n -lt 1200 ] || exit 3
-			sleep 0.05
-		done
-		echo no zombies' "$HELPERS/orphans"
-	finish 0
-	assert_grep "^no zombies$" pidone.out "$a: zombie check"
-	assert_eq 300 "$(grep -Ec '^pidone: reaped [0-9]+ \(orphan\): exited 0$' pidone.err)" \
-		"$a: orphans reaped by pidone"
+	orphans_pid1 300 "$a"
 	# A leftover that ends on TERM finishes its work in the grace period.
 	pid1 -G 10s -- sh -c "setsid -f $HELPERS/grace_rec -t 5 left.log; until grep -q ready left.log 2>/dev/null; do sleep 0.01; done; exit 5" 2>err
 	assert_eq 5 $? "$a: exit status with a leftover"

@@ -74,12 +74,13 @@ test_expect_codes() {
 
 # --- reaping ----------------------------------------------------------------
 
-# 10,000 orphans, each reparented to pidone as PID 1 and reaped: none is
-# left a zombie, and pidone reports every one.
-test_orphans_reaped_pid1() {
-	need_helpers orphans
+# orphans_pid1 N [LABEL]: N orphans, each reparented to pidone as PID 1
+# and reaped: none is left a zombie, and pidone reports every one. The last
+# may exit after the command and be reaped in the grace period, which
+# reports them too.
+orphans_pid1() {
 	start_pid1 -w sh -c '
-		"$0" 10000 || exit 2
+		"$0" '"$1"' || exit 2
 		n=0
 		while grep -qs "^State:[[:space:]]*Z" /proc/[0-9]*/status; do
 			n=$((n + 1))
@@ -88,11 +89,14 @@ test_orphans_reaped_pid1() {
 		done
 		echo no zombies' "$HELPERS/orphans"
 	finish 0
-	assert_grep "^no zombies$" pidone.out "zombie check"
-	# The last orphans may exit after the command, and be reaped in the
-	# grace period, which reports them too.
-	assert_eq 10000 "$(grep -Ec '^pidone: (reaped [0-9]+ \(orphan\): exited 0|grace: reaped [0-9]+)$' pidone.err)" \
-		"orphans reaped by pidone"
+	assert_grep "^no zombies$" pidone.out "${2:+$2: }zombie check"
+	assert_eq "$1" "$(grep -Ec '^pidone: (reaped [0-9]+ \(orphan\): exited 0|grace: reaped [0-9]+)$' pidone.err)" \
+		"${2:+$2: }orphans reaped by pidone"
+}
+
+test_orphans_reaped_pid1() {
+	need_helpers orphans
+	orphans_pid1 10000
 }
 
 # The same as a plain child, a subreaper: no zombie of pidone's is left.
