@@ -47,7 +47,7 @@ TEST_CFLAGS = -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -g -O0 -Wall -Wextra
 TEST_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 SRC = init.c opts.c child.c pgrp.c grace.c inspect.c judge.c trace.c \
-	signals.c proc.c fds.c cgroup.c reap.c out.c parse.c
+	signals.c proc.c fds.c cgroup.c reap.c harden.c out.c parse.c
 HDR = $(filter-out init.h,$(SRC:.c=.h)) pidone.h
 UNIT = tests/unit/check_parse.c tests/unit/check_out.c tests/unit/check_signals.c tests/unit/check_proc.c tests/unit/check_child.c tests/unit/check_pgrp.c tests/unit/check_judge.c tests/unit/check_opts.c tests/unit/check_init.c tests/unit/main.c
 

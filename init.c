@@ -15,6 +15,7 @@
 #include "child.h"
 #include "fds.h"
 #include "grace.h"
+#include "harden.h"
 #include "inspect.h"
 #include "opts.h"
 #include "out.h"
@@ -339,6 +340,7 @@ main(int argc, char **argv, char **envp)
 	struct spawn sp = { NULL, envp, &mask, 0, -1 };
 	int rc;
 
+	harden_relro();
 	fds_open();
 	opts_init(&o);
 	if ((rc = opts_parse(&o, argc, argv)) != 0)

@@ -107,6 +107,9 @@ elf_facts() {
 	else
 		echo "$a: NOTE: gcc 12 cannot probe stack frames on this architecture"
 	fi
+	# Natively run binaries show their own mappings (qemu-user's /proc
+	# shows qemu's).
+	[ -n "$QEMU" ] || relro_applied "$BIN"
 	"$TRIPLET-strip" -s -o stripped "$ELF"
 	"$TESTS/../tools/sstrip" stripped
 	cmp stripped "$BIN" || fail "$a: dist binary is not build/$a/pidone.elf stripped"
@@ -116,6 +119,45 @@ elf_facts() {
 		echo "hardening-check on build/$a/pidone.elf says:"
 		hardening-check "$ELF" 2>&1 | sed 's/^/    /' || true
 	fi
+}
+
+# relro_applied BIN: BIN, running, has made its GNU_RELRO range read-only:
+# every page of it lies in a mapping of BIN without write permission. musl
+# relocates a static PIE itself and leaves those pages writable; pidone
+# applies the header itself at start (harden.c). The pages are those whole
+# ones the range covers, as loaders round them: its end is page-aligned.
+relro_applied() {
+	local bin=$1 pid base lo hi vaddr size page start end perm off path ok=0
+	need_cmd readelf
+	read -r vaddr size <<<"$(readelf -lW "$bin" | awk '$1 == "GNU_RELRO" { print $3, $6 }')"
+	[ -n "$vaddr" ] || fail "$bin: no GNU_RELRO header"
+	"$bin" sleep 60 &
+	pid=$!
+	wait_sigwait $pid
+	page=$(getconf PAGESIZE)
+	# The load base: where the mapping of the file's first page starts.
+	base=$(awk -v f="$(readlink -f "$bin")" '$6 == f && $3 == "00000000" { split($1, a, "-"); print a[1]; exit }' /proc/$pid/maps)
+	[ -n "$base" ] || { kill $pid; fail "$bin: no mapping of the file at offset 0"; }
+	lo=$(( (0x$base + vaddr) / page * page ))
+	hi=$(( (0x$base + vaddr + size) / page * page ))
+	[ $hi -gt $lo ] || { kill $pid; fail "$bin: GNU_RELRO covers no whole page"; }
+	while read -r range perm off _ _ path; do
+		start=$((0x${range%-*})) end=$((0x${range#*-}))
+		[ $start -lt $hi ] && [ $end -gt $lo ] || continue
+		echo "relro pages $(printf %x $lo)-$(printf %x $hi) lie in: $range $perm"
+		case $perm in
+		r-*) ok=1 ;;
+		*) kill $pid; fail "$bin: its RELRO pages are writable ($range $perm)" ;;
+		esac
+	done </proc/$pid/maps
+	kill $pid
+	wait $pid 2>/dev/null
+	[ $ok = 1 ] || fail "$bin: no mapping holds its RELRO pages"
+}
+
+# The pidone under test, whichever C library it was built with.
+test_relro_applied() {
+	relro_applied "$PIDONE"
 }
 
 # as_pid1 ARCH: exit status, death by signal, forwarding to the group,
