@@ -17,9 +17,10 @@
 
 int verbosity;
 
-static int errfd = 2;		/* where diagnostics go: fd 2, or its copy */
+/* All zero at start, so that they take no bytes of the file: */
+static int errcopy;		/* pidone's own copy of stderr, or 0: fd 2 */
 static int errsock;		/* stderr is a socket: send without waiting */
-static int closed = -1;		/* a stream whose reader has gone */
+static int gone;		/* stderr's reader has gone */
 static int outerr;		/* errno of the first failed write to stdout */
 static unsigned long lost;	/* lines stderr could not take, not yet told */
 static int nonblock;		/* make stderr non-blocking at the next line */
@@ -34,7 +35,7 @@ write_all(int fd, const void *buf, size_t len)
 	size_t left = len;
 
 	while (left > 0) {
-		ssize_t n = fd == errfd && errsock ?
+		ssize_t n = fd == out_fd() && errsock ?
 		    send(fd, p, left, MSG_DONTWAIT | MSG_NOSIGNAL) :
 		    write(fd, p, left);
 		if (n < 0) {
@@ -152,21 +153,21 @@ err_line(const char *line, size_t n)
 
 	if (nonblock)
 		nonblock_setup();
-	if (errfd == closed)
+	if (gone)
 		return;
 	if (lost > 0) {
 		m = (size_t)fmt(msg, sizeof(msg), "pidone: stderr was full: "
 		    "%lu lines lost\n", lost);
-		if (write_all(errfd, msg, m) < 0) {
+		if (write_all(out_fd(), msg, m) < 0) {
 			lost += line != NULL;
-			closed = errno == EPIPE ? errfd : closed;
+			gone = errno == EPIPE;
 			return;
 		}
 		lost = 0;
 	}
-	if (line != NULL && write_all(errfd, line, n) < 0) {
+	if (line != NULL && write_all(out_fd(), line, n) < 0) {
 		lost += errno == EAGAIN || errno == EWOULDBLOCK;
-		closed = errno == EPIPE ? errfd : closed;
+		gone = errno == EPIPE;
 	}
 }
 
@@ -253,14 +254,14 @@ nonblock_setup(void)
 	else if (lseek(2, 0, SEEK_CUR) < 0 && errno == ESPIPE &&
 	    (fd = openat(AT_FDCWD, "/proc/self/fd/2", O_WRONLY | O_NONBLOCK |
 	    O_NOCTTY | O_CLOEXEC)) >= 0)
-		errfd = fd;
+		errcopy = fd;
 }
 
 /* The descriptor diagnostics go to: 2, or pidone's own copy of it. */
 int
 out_fd(void)
 {
-	return errfd;
+	return errcopy ? errcopy : 2;
 }
 
 /* Tell, if stderr now takes it, how many lines it could not take. */

@@ -61,7 +61,9 @@ build/$(1)/pidone.elf: $(SRC) $(HDR) Makefile mk/dist.mk build/commit \
 		$(if $(filter musl,$(call libc_of,$(1))),build/$(MUSL_$(1)).specs)
 	mkdir -p build/$(1)
 	$(GNU_$(1))-gcc $(if $(filter musl,$(call libc_of,$(1))),-specs=build/$(MUSL_$(1)).specs) \
-		$(CFLAGS) $(filter-out -s,$(LDFLAGS)) \
+		$(filter-out -mstack-protector-guard=%,$(CFLAGS)) \
+		$(if $(filter musl,$(call libc_of,$(1))),$(call guard,$(GNU_$(1)))) \
+		$(filter-out -s,$(LDFLAGS)) \
 		-Wl,-z,max-page-size=$(PAGE_$(1)) -o $$@ $(SRC)
 
 dist/pidone-$(1): build/$(1)/pidone.elf tools/sstrip
