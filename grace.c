@@ -54,7 +54,7 @@ static int
 sweep_one(const struct pinfo *p, void *arg)
 {
 	struct sweep *s = arg;
-	char name[16];
+	const char *name = sig_name(s->sig);
 	pid_t pid;
 
 	if (p->pid == s->self || p->state == 'Z' || (p->flags & PF_KTHREAD))
@@ -62,7 +62,6 @@ sweep_one(const struct pinfo *p, void *arg)
 	pid = ns_id(s, p, 0);
 	if (s->pid1 ? pid <= 0 : !proc_descends(p->pid, s->self))
 		return 0;
-	sig_name(s->sig, name);
 	s->stopped += p->state == 'T';
 	if (!s->each) {
 		note(1, "grace: sending %s to %d (%s)", name, (int)pid, p->comm);
@@ -97,7 +96,6 @@ static int
 sweep(int pid1, int sig, pid_t had)
 {
 	struct sweep s = { sig, pid1, 0, 0, 0, 0, had, 0 };
-	char name[16];
 	int walked = -1, e;
 
 	s.each = !(pid1 && (had == 0 || sig == SIGKILL));
@@ -115,7 +113,7 @@ sweep(int pid1, int sig, pid_t had)
 		}
 		warn("grace: cannot list the processes left (/proc: %s): "
 		    "sending %s to all of them", errstr(e),
-		    sig_name(sig, name));
+		    sig_name(sig));
 		s.each = 0;
 	}
 	if (!s.each) {
@@ -176,7 +174,6 @@ static int
 wait_gone(int pid1, int64_t ms)
 {
 	siginfo_t si;
-	char name[16];
 	int sig, kind;
 
 	sig_alarm(ms);
@@ -192,7 +189,7 @@ wait_gone(int pid1, int64_t ms)
 		if (sig <= 0 || sig == SIGCHLD)
 			continue;
 		note(1, "grace: %s from pid %d: ignored",
-		    sig_name(sig, name), (int)si.si_pid);
+		    sig_name(sig), (int)si.si_pid);
 	}
 }
 

@@ -68,9 +68,8 @@ exit_code(const struct opts *o, int status)
 static void
 stopped(const struct opts *o, struct run *r, int sig)
 {
-	char name[16];
+	const char *name = sig_name(sig);
 
-	sig_name(sig, name);
 	if (sig == SIGSTOP || r->asked_stop) {
 		note(1, "command stopped by %s: left stopped", name);
 		return;
@@ -105,7 +104,6 @@ reaped(pid_t pid, int st, void *arg)
 {
 	const struct opts *o = ((struct reaping *)arg)->o;
 	struct run *r = ((struct reaping *)arg)->r;
-	char how[48];
 
 	if (WIFSTOPPED(st)) {
 		if (pid == r->cmd && !r->exited)
@@ -120,10 +118,10 @@ reaped(pid_t pid, int st, void *arg)
 		if (r->target == pid)
 			r->target = 0;
 		note(1, "reaped %d (command): %s", (int)pid,
-		    describe(r->status, how, sizeof(how)));
+		    describe(r->status));
 	} else if (verbosity >= 1 || o->warn_reap)
 		warn("reaped %d (orphan): %s", (int)pid,
-		    describe(st, how, sizeof(how)));
+		    describe(st));
 }
 
 /* Reap every child that has changed state (reap.c's one loop). */
@@ -173,7 +171,6 @@ forward(const struct opts *o, struct run *r, const siginfo_t *si)
 static int
 drain(const struct opts *o, struct run *r, const siginfo_t *si)
 {
-	char name[16];
 
 	if (r->draining && sig_alarmed(si)) {
 		note(1, "drain: over: forwarding TERM");
@@ -183,8 +180,8 @@ drain(const struct opts *o, struct run *r, const siginfo_t *si)
 	}
 	if (r->draining && (si->si_signo == SIGTERM ||
 	    si->si_signo == SIGINT)) {
-		note(1, "drain: ended early by %s(%d)", sig_name(si->si_signo,
-		    name), si->si_signo);
+		note(1, "drain: ended early by %s(%d)",
+		    sig_name(si->si_signo), si->si_signo);
 		sig_alarm(0);
 		r->draining = 0;
 		forward(o, r, &r->held);
@@ -299,7 +296,6 @@ spawn(const struct opts *o, struct run *r, struct spawn *sp)
 void
 parent_death(int sig, pid_t parent)
 {
-	char name[16];
 
 	if (sig == 0)
 		return;
@@ -307,7 +303,7 @@ parent_death(int sig, pid_t parent)
 		warn("cannot set the parent-death signal: %s", errstr(errno));
 	else if (getppid() != parent) {
 		note(1, "parent %d already gone: sending %s to pidone",
-		    (int)parent, sig_name(sig, name));
+		    (int)parent, sig_name(sig));
 		kill(getpid(), sig);
 	}
 }
@@ -316,7 +312,6 @@ parent_death(int sig, pid_t parent)
 static int
 finish(const struct opts *o, const struct run *r)
 {
-	char how[48];
 	int rc;
 
 	if (r->cmd == 0) {
@@ -325,7 +320,7 @@ finish(const struct opts *o, const struct run *r)
 	}
 	rc = exit_code(o, r->status);
 	note(1, "exiting %d: command %s%s", rc,
-	    describe(r->status, how, sizeof(how)),
+	    describe(r->status),
 	    rc == 0 && r->status != 0 ? ", expected (-e)" : "");
 	return rc;
 }

@@ -133,7 +133,6 @@ ids(char *line, size_t *n, const struct pinfo *p, char sep, int width)
 static void
 sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
 {
-	char name[16];
 	const char *s = "";
 	size_t i;
 	int a, b;
@@ -141,7 +140,7 @@ sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
 	for (i = 0; all && i < sizeof(common); i++)
 		if (mask & BIT(common[i])) {
 			add(line, n, s);
-			add(line, n, sig_name(common[i], name));
+			add(line, n, sig_name(common[i]));
 			s = sep;
 		}
 	for (a = 32; a < NSIG; a = b + 1) {
@@ -150,10 +149,10 @@ sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
 		if (b == a)
 			continue;
 		add(line, n, s);
-		add(line, n, sig_name(a, name));
+		add(line, n, sig_name(a));
 		if (b - 1 > a) {
 			add(line, n, "..");
-			add(line, n, sig_name(b - 1, name));
+			add(line, n, sig_name(b - 1));
 		}
 		s = sep;
 	}

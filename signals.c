@@ -110,17 +110,22 @@ sig_number(const char *s)
 	return -1;
 }
 
-/* Name of sig as kill -l prints it (TERM, RTMIN+2), or its number. */
+/*
+ * Name of sig as kill -l prints it (TERM, RTMIN+2), or its number. A name
+ * that is not in the table is made in one of two buffers used in turn, so
+ * that one message may name two signals, and no caller needs a buffer.
+ */
 const char *
-sig_name(int sig, char buf[16])
+sig_name(int sig)
 {
+	static char bufs[2][16];
+	static int which;
+	char *buf = bufs[which ^= 1];
 	size_t i;
 
 	for (i = 0; i < sizeof(sigtab) / sizeof(sigtab[0]); i++)
-		if (sigtab[i].num == sig) {
-			memcpy(buf, sigtab[i].name, sizeof(sigtab[i].name));
-			return buf;
-		}
+		if (sigtab[i].num == sig)
+			return sigtab[i].name;
 	if (sig >= RT_MIN && sig <= RT_MAX) {
 		if (sig - RT_MIN <= RT_MAX - sig)
 			fmt(buf, 16, sig == RT_MIN ? "RTMIN" : "RTMIN+%d",

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 int sig_number(const char *s);
-const char *sig_name(int sig, char buf[16]);
+const char *sig_name(int sig);
 int parse_rewrite(const char *s, int *from, int *to);
 const char *sig_how(const siginfo_t *si);
 

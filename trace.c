@@ -8,17 +8,20 @@
 #include "signals.h"
 #include "trace.h"
 
-/* Describe a wait status for the trace: "exited 3" or "killed by TERM(15)". */
+/*
+ * Describe a wait status for the trace: "exited 3" or "killed by TERM(15)",
+ * in a buffer of trace.c's that the next call reuses.
+ */
 const char *
-describe(int status, char *buf, size_t size)
+describe(int status)
 {
-	char name[16];
+	static char buf[48];
 
 	if (WIFEXITED(status))
-		fmt(buf, size, "exited %d", WEXITSTATUS(status));
+		fmt(buf, sizeof(buf), "exited %d", WEXITSTATUS(status));
 	else
-		fmt(buf, size, "killed by %s(%d)%s",
-		    sig_name(WTERMSIG(status), name), WTERMSIG(status),
+		fmt(buf, sizeof(buf), "killed by %s(%d)%s",
+		    sig_name(WTERMSIG(status)), WTERMSIG(status),
 		    WCOREDUMP(status) ? ", core dumped" : "");
 	return buf;
 }
@@ -27,15 +30,15 @@ describe(int status, char *buf, size_t size)
 void
 trace_signal(const siginfo_t *si, const char *what, int to, pid_t target)
 {
-	char name[16], fwd[48];
+	char fwd[48];
 
 	if (verbosity < 1)
 		return;
 	if (to > 0)
 		fmt(fwd, sizeof(fwd), "forwarded as %s(%d) to %d",
-		    sig_name(to, name), to, (int)target);
+		    sig_name(to), to, (int)target);
 	warn("signal %s(%d) from pid %d uid %u by %s: %s",
-	    sig_name(si->si_signo, name), si->si_signo, (int)si->si_pid,
+	    sig_name(si->si_signo), si->si_signo, (int)si->si_pid,
 	    (unsigned)si->si_uid, sig_how(si), to > 0 ? fwd : what);
 }
 

@@ -3,9 +3,8 @@
 #define TRACE_H
 
 #include <signal.h>
-#include <stddef.h>
 
-const char *describe(int status, char *buf, size_t size);
+const char *describe(int status);
 void trace_signal(const siginfo_t *si, const char *what, int to, pid_t target);
 
 #endif

@@ -82,11 +82,11 @@ check_duration(int64_t ms)
 static void
 check_signal(int sig)
 {
-	char name[16], with[24];
+	const char *name = sig_name(sig);
+	char with[24];
 	size_t i;
 
 	CHECK(sig > 0 && sig < NSIG);
-	sig_name(sig, name);
 	CHECK(sig_number(name) == sig);
 	if (name[0] >= '0' && name[0] <= '9')
 		return;		/* a number has no SIG form */
@@ -113,8 +113,8 @@ check_settings(const struct opts *o)
 			continue;
 		if (o->rewrite[s] != 0)
 			check_signal(o->rewrite[s]);
-		fmt(spec, sizeof(spec), "%s:%s", sig_name(s, a),
-		    o->rewrite[s] ? sig_name(o->rewrite[s], b) : "0");
+		fmt(spec, sizeof(spec), "%s:%s", sig_name(s),
+		    o->rewrite[s] ? sig_name(o->rewrite[s]) : "0");
 		CHECK(parse_rewrite(spec, &from, &to) == 0);
 		CHECK(from == s && to == o->rewrite[s]);
 	}

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "out.h"
 #include "signals.h"
 
 /* The real-time range as pidone names it, independent of the C library. */
@@ -78,7 +79,7 @@ START_TEST(every_name)
 	ck_assert_int_eq(sig_number(recase(names[i].name, 1, low)),
 	    names[i].num);
 	if (names[i].printed)
-		ck_assert_str_eq(sig_name(names[i].num, buf), names[i].name);
+		ck_assert_str_eq(sig_name(names[i].num), names[i].name);
 }
 END_TEST
 
@@ -90,14 +91,14 @@ END_TEST
 START_TEST(kill_l)
 {
 	FILE *p = popen("bash -c 'kill -l' 2>/dev/null", "r");
-	char word[64], name[16];
+	char word[64];
 	int num, seen = 0, rt = 0;
 
 	ck_assert_ptr_nonnull(p);
 	while (fscanf(p, " %d) SIG%63s", &num, word) == 2) {
 		ck_assert_msg(sig_number(word) == num, "kill -l: %d) %s, "
 		    "sig_number gives %d", num, word, sig_number(word));
-		ck_assert_str_eq(sig_name(num, name), word);
+		ck_assert_str_eq(sig_name(num), word);
 		seen++;
 		rt += strncmp(word, "RTM", 3) == 0;
 		if (strcmp(word, "RTMIN") == 0)
@@ -126,19 +127,15 @@ START_TEST(numbers)
 	snprintf(buf, sizeof(buf), "%d", NSIG);
 	ck_assert_int_eq(sig_number(buf), -1);
 	ck_assert_int_eq(sig_number("99999999999999999999"), -1);
-	ck_assert_str_eq(sig_name(0, buf), "0");
-	ck_assert_str_eq(sig_name(NSIG - 1, buf), "RTMAX");
+	ck_assert_str_eq(sig_name(0), "0");
+	ck_assert_str_eq(sig_name(NSIG - 1), "RTMAX");
 	snprintf(buf, sizeof(buf), "%d", NSIG);
-	{
-		char got[16];
-
-		ck_assert_str_eq(sig_name(NSIG, got), buf);
-	}
+	ck_assert_str_eq(sig_name(NSIG), buf);
 	/* 32 and 33 have no name: kill -l leaves them out. */
-	ck_assert_str_eq(sig_name(32, buf), "32");
-	ck_assert_str_eq(sig_name(33, buf), "33");
-	ck_assert_str_eq(sig_name(-1, buf), "-1");
-	ck_assert_str_eq(sig_name(1000, buf), "1000");
+	ck_assert_str_eq(sig_name(32), "32");
+	ck_assert_str_eq(sig_name(33), "33");
+	ck_assert_str_eq(sig_name(-1), "-1");
+	ck_assert_str_eq(sig_name(1000), "1000");
 }
 END_TEST
 
@@ -196,14 +193,26 @@ START_TEST(garbage)
 }
 END_TEST
 
+/* Two names made in the same message (real-time, numbers) stay apart. */
+START_TEST(two_names)
+{
+	char line[64];
+
+	fmt(line, sizeof(line), "%s %s", sig_name(35), sig_name(NSIG - 2));
+	ck_assert_str_eq(line, "RTMIN+1 RTMAX-1");
+	fmt(line, sizeof(line), "%s %s", sig_name(32), sig_name(15));
+	ck_assert_str_eq(line, "32 TERM");
+}
+END_TEST
+
 /* sig_name gives back a name sig_number reads as the same signal. */
 START_TEST(round_trip)
 {
-	char buf[16];
+	const char *buf;
 	int sig;
 
 	for (sig = 1; sig < NSIG; sig++) {
-		sig_name(sig, buf);
+		buf = sig_name(sig);
 		ck_assert_msg(sig_number(buf) == sig, "%d printed as %s, read "
 		    "back as %d", sig, buf, sig_number(buf));
 	}
@@ -213,14 +222,12 @@ END_TEST
 /* Real-time names as bash's kill -l prints them, from the nearer end. */
 START_TEST(names_as_kill_l)
 {
-	char buf[16];
-
-	ck_assert_str_eq(sig_name(34, buf), "RTMIN");
-	ck_assert_str_eq(sig_name(35, buf), "RTMIN+1");
-	ck_assert_str_eq(sig_name(49, buf), "RTMIN+15");
-	ck_assert_str_eq(sig_name(RTMAX - 14, buf), "RTMAX-14");
-	ck_assert_str_eq(sig_name(RTMAX - 1, buf), "RTMAX-1");
-	ck_assert_str_eq(sig_name(RTMAX, buf), "RTMAX");
+	ck_assert_str_eq(sig_name(34), "RTMIN");
+	ck_assert_str_eq(sig_name(35), "RTMIN+1");
+	ck_assert_str_eq(sig_name(49), "RTMIN+15");
+	ck_assert_str_eq(sig_name(RTMAX - 14), "RTMAX-14");
+	ck_assert_str_eq(sig_name(RTMAX - 1), "RTMAX-1");
+	ck_assert_str_eq(sig_name(RTMAX), "RTMAX");
 }
 END_TEST
 
@@ -525,6 +532,7 @@ signals_suite(void)
 	tcase_add_test(t, realtime);
 	tcase_add_test(t, garbage);
 	tcase_add_test(t, round_trip);
+	tcase_add_test(t, two_names);
 	tcase_add_test(t, names_as_kill_l);
 	suite_add_tcase(s, t);
 	t = tcase_create("rewrite");
