@@ -37,7 +37,10 @@ PAGESIZE = $(if $(filter aarch64% arm% ppc64%,$(shell uname -m)),65536,4096)
 LDFLAGS = -static-pie -s -flto -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,--hash-style=gnu \
 	-Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code \
-	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=$(PAGESIZE)
+	-Wl,-z,common-page-size=16 -Wl,-z,max-page-size=$(PAGESIZE) \
+	$(if $(MUSL),$(RELRO_LD))
+# With musl: its one .data variable goes with the RELRO data (mk/relro.ld).
+RELRO_LD = -Wl,-T,mk/relro.ld
 # On x86 with musl, the canary is read from musl's __stack_chk_guard, which
 # its start-up sets from the kernel's random bytes as it sets the thread's
 # copy: the same value, in a 7-byte load instead of a 9-byte %fs one,
@@ -75,7 +78,7 @@ build/commit: FORCE
 
 FORCE:
 
-pidone: $(SRC) $(HDR) Makefile tools/sstrip build/commit
+pidone: $(SRC) $(HDR) Makefile mk/relro.ld tools/sstrip build/commit
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SRC)
 	tools/sstrip $@
 

@@ -200,9 +200,9 @@ drain(const struct opts *o, struct run *r, const siginfo_t *si)
 
 /*
  * Wait for signals, with no timeout (--drain's delay is the kernel's alarm,
- * one more signal): reap on SIGCHLD, forward the rest. Returns when the command has exited (and,
- * with -W, every child too), or when TERM or INT arrives in pause mode or
- * once the command is gone.
+ * one more signal): reap on SIGCHLD, forward the rest. Returns when the
+ * command has exited (and, with -W, every child too), or when TERM or INT
+ * arrives in pause mode or once the command is gone.
  */
 static void
 loop(const struct opts *o, struct run *r)

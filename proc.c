@@ -26,15 +26,15 @@ field(char **p, int64_t *v)
 	return parse_digits((const char **)p, 1, INT64_MAX / 10, v);
 }
 
-/* Read a small file at dir (a descriptor) into buf; its length, or -1. */
+/* Read the small file open at fd (or -1) into buf, and close it; its length,
+ * or -1. */
 static ssize_t
-slurp_at(int dir, const char *name, char *buf, size_t size)
+slurp_fd(int fd, char *buf, size_t size)
 {
 	ssize_t n;
-	int fd;
 
 	buf[0] = '\0';
-	if ((fd = openat(dir, name, O_RDONLY | O_CLOEXEC)) < 0)
+	if (fd < 0)
 		return -1;
 	n = read(fd, buf, size - 1);
 	close(fd);
@@ -42,9 +42,19 @@ slurp_at(int dir, const char *name, char *buf, size_t size)
 	return n;
 }
 
-/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length, or -1. */
+/* Read a small file at dir (a descriptor) into buf; its length, or -1. */
 static ssize_t
-slurp(pid_t pid, const char *name, char *buf, size_t size)
+slurp_at(int dir, const char *name, char *buf, size_t size)
+{
+	return slurp_fd(openat(dir, name, O_RDONLY | O_CLOEXEC), buf, size);
+}
+
+/*
+ * Open /proc/PID/NAME (PID 0: self; NAME "": the directory) with flags,
+ * close-on-exec. The one place a /proc path is made.
+ */
+static int
+proc_open(pid_t pid, const char *name, int flags)
 {
 	char path[48];
 
@@ -52,7 +62,14 @@ slurp(pid_t pid, const char *name, char *buf, size_t size)
 		fmt(path, sizeof(path), "/proc/self/%s", name);
 	else
 		fmt(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	return slurp_at(AT_FDCWD, path, buf, size);
+	return openat(AT_FDCWD, path, flags | O_CLOEXEC);
+}
+
+/* Read a small /proc/PID/NAME file (PID 0: self) into buf; its length or -1. */
+static ssize_t
+slurp(pid_t pid, const char *name, char *buf, size_t size)
+{
+	return slurp_fd(proc_open(pid, name, O_RDONLY), buf, size);
 }
 
 /*
@@ -127,12 +144,18 @@ proc_stat(pid_t pid, struct pinfo *p)
 	return parse_stat(buf, pid, p);
 }
 
-/* Parse the hexadecimal mask after a "Key:\t" into *m (signal N, bit N-1). */
-static void
-hexmask(const char *s, uint64_t *m)
+/*
+ * The hexadecimal number at s, as /proc writes it (lower case, no prefix):
+ * the masks after "SigBlk:\t" (signal N at bit N-1), addresses after "0x".
+ */
+static uint64_t
+hex(const char *s)
 {
-	for (*m = 0; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
-		*m = *m << 4 | (uint64_t)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+	uint64_t m = 0;
+
+	for (; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'); s++)
+		m = m << 4 | (uint64_t)(*s <= '9' ? *s - '0' : *s - 'a' + 10);
+	return m;
 }
 
 /* The value of the line "key:" in the text of a /proc status file, or NULL. */
@@ -160,7 +183,7 @@ line_of(char *text, const char *key)
 int
 proc_masks(pid_t pid, uint64_t m[3])
 {
-	static const char *const key[3] = { "SigBlk", "SigIgn", "SigCgt" };
+	static const char key[3][7] = { "SigBlk", "SigIgn", "SigCgt" };
 	char buf[4096], *s;
 	int i;
 
@@ -169,7 +192,7 @@ proc_masks(pid_t pid, uint64_t m[3])
 		return -1;
 	for (i = 0; i < 3; i++)
 		if ((s = line_of(buf, key[i])) != NULL)
-			hexmask(s, &m[i]);
+			m[i] = hex(s);
 	return 0;
 }
 
@@ -181,13 +204,11 @@ static int
 read_set(pid_t pid, unsigned long long addr, uint64_t *set)
 {
 	unsigned long w[8 / sizeof(unsigned long)];
-	char path[32];
 	size_t i;
 	int fd;
 	ssize_t n;
 
-	fmt(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = proc_open(pid, "mem", O_RDONLY)) < 0)
 		return -1;
 	n = pread(fd, w, sizeof(w), (off_t)addr);
 	close(fd);
@@ -218,13 +239,10 @@ static int
 fdinfo_one(int dir, const char *name, void *arg)
 {
 	char buf[1024], *s;
-	uint64_t m;
 
 	if (name[0] != '.' && slurp_at(dir, name, buf, sizeof(buf)) > 0 &&
-	    (s = line_of(buf, "sigmask")) != NULL) {
-		hexmask(s, &m);
-		*(uint64_t *)arg |= m;
-	}
+	    (s = line_of(buf, "sigmask")) != NULL)
+		*(uint64_t *)arg |= hex(s);
 	return 0;
 }
 
@@ -239,8 +257,7 @@ fdinfo_one(int dir, const char *name, void *arg)
 int
 proc_waits(pid_t pid, uint64_t *set)
 {
-	char buf[4096], path[48], *s;
-	unsigned long long addr = 0;
+	char buf[4096], *s;
 	int64_t nr;
 	int dir, r;
 
@@ -250,17 +267,10 @@ proc_waits(pid_t pid, uint64_t *set)
 		return -1;
 	s = buf;
 	if (field(&s, &nr) == 0 && is_sigwait((long)nr)) {
-		if (strncmp(s, " 0x", 3) != 0)
-			return -1;
-		for (s += 3; (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f');
-		    s++)
-			addr = addr << 4 | (unsigned)(*s <= '9' ? *s - '0' :
-			    *s - 'a' + 10);
-		if (read_set(pid, addr, set) < 0)
+		if (strncmp(s, " 0x", 3) != 0 || read_set(pid, hex(s + 3), set) < 0)
 			return -1;
 	}
-	fmt(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
-	if ((dir = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if ((dir = proc_open(pid, "fdinfo", O_RDONLY | O_DIRECTORY)) < 0)
 		return -1;
 	r = each_entry(dir, fdinfo_one, set);
 	close(dir);
@@ -416,12 +426,11 @@ proc_self(void)
 int
 proc_signal(pid_t pid, uint64_t start, int sig)
 {
-	char path[32], buf[512];
+	char buf[512];
 	struct pinfo p;
 	int fd, r = -1;
 
-	fmt(path, sizeof(path), "/proc/%d", (int)pid);
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if ((fd = proc_open(pid, "", O_RDONLY | O_DIRECTORY)) < 0)
 		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
 	if (slurp_at(fd, "stat", buf, sizeof(buf)) <= 0 ||
 	    parse_stat(buf, pid, &p) < 0 || p.start != start || p.state == 'Z')

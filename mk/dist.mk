@@ -57,13 +57,14 @@ DIST_DEPS = qemu-user-static binfmt-support dpkg-dev devscripts \
 # functions check the canary; the release is that file stripped, then
 # sstripped.
 define dist_arch
-build/$(1)/pidone.elf: $(SRC) $(HDR) Makefile mk/dist.mk build/commit \
+build/$(1)/pidone.elf: $(SRC) $(HDR) Makefile mk/dist.mk mk/relro.ld build/commit \
 		$(if $(filter musl,$(call libc_of,$(1))),build/$(MUSL_$(1)).specs)
 	mkdir -p build/$(1)
 	$(GNU_$(1))-gcc $(if $(filter musl,$(call libc_of,$(1))),-specs=build/$(MUSL_$(1)).specs) \
 		$(filter-out -mstack-protector-guard=%,$(CFLAGS)) \
 		$(if $(filter musl,$(call libc_of,$(1))),$(call guard,$(GNU_$(1)))) \
-		$(filter-out -s,$(LDFLAGS)) \
+		$(filter-out -s $(RELRO_LD),$(LDFLAGS)) \
+		$(if $(filter musl,$(call libc_of,$(1))),$(RELRO_LD)) \
 		-Wl,-z,max-page-size=$(PAGE_$(1)) -o $$@ $(SRC)
 
 dist/pidone-$(1): build/$(1)/pidone.elf tools/sstrip
