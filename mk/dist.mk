@@ -61,8 +61,8 @@ build/$(1)/pidone.elf: $(SRC) $(HDR) Makefile mk/dist.mk mk/relro.ld build/commi
 		$(if $(filter musl,$(call libc_of,$(1))),build/$(MUSL_$(1)).specs)
 	mkdir -p build/$(1)
 	$(GNU_$(1))-gcc $(if $(filter musl,$(call libc_of,$(1))),-specs=build/$(MUSL_$(1)).specs) \
-		$(filter-out -mstack-protector-guard=%,$(CFLAGS)) \
-		$(if $(filter musl,$(call libc_of,$(1))),$(call guard,$(GNU_$(1)))) \
+		$(filter-out $(X86_FLAGS),$(CFLAGS)) \
+		$(call x86,$(GNU_$(1)),$(call libc_of,$(1))) \
 		$(filter-out -s $(RELRO_LD),$(LDFLAGS)) \
 		$(if $(filter musl,$(call libc_of,$(1))),$(RELRO_LD)) \
 		-Wl,-z,max-page-size=$(PAGE_$(1)) -o $$@ $(SRC)
