@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "out.h"
 #include "parse.h"
 #include "pidone.h"
 #include "signals.h"
@@ -105,20 +106,16 @@ search(char **argv, char **envp)
 static int
 search_listen(const struct spawn *s)
 {
-	int envc = 0, i, n;
-	char digits[24], var[40] = "LISTEN_PID=";
-	pid_t pid = getpid();
+	int envc = 0, i;
+	char var[40];
 
 	while (s->envp[envc] != NULL)
 		envc++;
+	/* fmt is out.c's own: no lock, no heap, safe here. */
+	fmt(var, sizeof(var), "LISTEN_PID=%d", (int)getpid());
 	{
 		char *env[envc + 1];
 
-		for (n = 0; pid > 0 && n < (int)sizeof(digits); pid /= 10)
-			digits[n++] = (char)('0' + pid % 10);
-		for (i = 11; n > 0; )
-			var[i++] = digits[--n];
-		var[i] = '\0';
 		for (i = 0; i <= envc; i++)
 			env[i] = i == s->listen_at ? var : s->envp[i];
 		return search(s->argv, env);

@@ -58,19 +58,16 @@ put(char *buf, size_t size, size_t *n, char c)
 	(*n)++;
 }
 
-/* Append an unsigned number in decimal. */
+/* Append an unsigned number in decimal, from its highest digit down. */
 static void
 putnum(char *buf, size_t size, size_t *n, unsigned long long v)
 {
-	char tmp[24];
-	int i = 0;
+	unsigned long long d = 1;
 
-	do {
-		tmp[i++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	while (i > 0)
-		put(buf, size, n, tmp[--i]);
+	while (v / d >= 10)
+		d *= 10;
+	for (; d > 0; d /= 10)
+		put(buf, size, n, (char)('0' + v / d % 10));
 }
 
 /*
