@@ -43,11 +43,12 @@ close_from(unsigned lo, unsigned hi)
 	if (syscall(SYS_close_range, lo, hi, 0) == 0)
 		return;
 #endif
-	/* Before Linux 5.9: each one, up to the descriptor limit. */
+	/* Before Linux 5.9: each one, up to the descriptor limit (prlimit:
+	 * musl's getrlimit adds a fallback for kernels older than that). */
 	if (hi > 65535) {
 		struct rlimit rl;
 
-		hi = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 0 &&
+		hi = prlimit(0, RLIMIT_NOFILE, NULL, &rl) == 0 && rl.rlim_cur > 0 &&
 		    rl.rlim_cur <= 65536 ? (unsigned)rl.rlim_cur - 1 : 65535;
 	}
 	for (fd = lo; fd <= hi; fd++)

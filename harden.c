@@ -12,8 +12,8 @@
 #include <errno.h>
 #include <link.h>
 #include <stdint.h>
-#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "harden.h"
 #include "out.h"
@@ -29,13 +29,14 @@ extern const ElfW(Ehdr) __ehdr_start;
 void
 harden_relro(void)
 {
-	uintptr_t base = (uintptr_t)&__ehdr_start, page = getauxval(AT_PAGESZ);
+	uintptr_t base = (uintptr_t)&__ehdr_start;
+	uintptr_t page = (uintptr_t)getpagesize();
 	const ElfW(Phdr) *ph = (const void *)(base + __ehdr_start.e_phoff);
 	uintptr_t lo, hi;
 	int i;
 
 	for (i = 0; i < __ehdr_start.e_phnum; i++) {
-		if (ph[i].p_type != PT_GNU_RELRO || page == 0)
+		if (ph[i].p_type != PT_GNU_RELRO)
 			continue;
 		lo = (base + ph[i].p_vaddr) & -page;
 		hi = (base + ph[i].p_vaddr + ph[i].p_memsz) & -page;
