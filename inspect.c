@@ -23,7 +23,6 @@
 
 /* One process, as /proc showed it. */
 struct proc {
-	struct pinfo p;
 	struct facts f;			/* what judging may use */
 	char cmd[120];
 	char done;			/* already printed in the tree */
@@ -53,23 +52,13 @@ collect(const struct pinfo *p, void *arg)
 		return 0;
 	if (v->total++ >= MAXPROC)
 		return 0;
-	uint64_t m[3];
-
-	e->p = *p;
+	e->f.p = *p;
 	/* A name may hold any byte: keep rows one line of TSV fields. */
-	for (s = e->p.comm; *s != '\0'; s++)
+	for (s = e->f.p.comm; *s != '\0'; s++)
 		if ((unsigned char)*s < ' ')
 			*s = '?';
-	proc_masks(p->pid, m);
-	e->f.pid = p->pid;
-	e->f.ppid = p->ppid;
-	e->f.pgid = p->pgid;
-	e->f.sid = p->sid;
-	e->f.state = p->state;
-	e->f.blocked = m[0];
-	e->f.ignored = m[1];
-	e->f.caught = m[2];
-	e->f.waits_known = proc_waits(p->pid, &e->f.waits) == 0;
+	proc_masks(p->pid, e->f.mask);
+	e->f.waits_known = proc_waits(p->pid, &e->f.mask[M_WAITED]) == 0;
 	proc_cmdline(p->pid, e->cmd, sizeof(e->cmd));
 	if (e->cmd[0] == '\0')
 		fmt(e->cmd, sizeof(e->cmd), "[%s]", p->comm);
@@ -84,7 +73,7 @@ lookup(struct view *v, pid_t pid)
 	int i;
 
 	for (i = 0; i < v->n; i++)
-		if (v->t[i].p.pid == pid)
+		if (v->t[i].f.p.pid == pid)
 			return &v->t[i];
 	return NULL;
 }
@@ -169,25 +158,15 @@ tree(struct view *v, struct proc *e, int depth)
 	int i;
 
 	e->done = 1;
-	ids(line, &n, &e->p, ' ', 5);
+	ids(line, &n, &e->f.p, ' ', 5);
 	for (i = 1; i < depth && i < 16; i++)
 		add(line, &n, "   ");
 	add(line, &n, depth > 0 ? "\\_ " : "");
 	add(line, &n, e->cmd);
 	say(1, "%s", line);
 	for (i = 0; i < v->n; i++)
-		if (!v->t[i].done && v->t[i].p.ppid == e->p.pid)
+		if (!v->t[i].done && v->t[i].f.p.ppid == e->f.p.pid)
 			tree(v, &v->t[i], depth + 1);
-}
-
-/* The masks of a process: blocked, ignored, caught, waited for. */
-static void
-masks(const struct proc *e, uint64_t m[4])
-{
-	m[0] = e->f.blocked;
-	m[1] = e->f.ignored;
-	m[2] = e->f.caught;
-	m[3] = e->f.waits;
 }
 
 /*
@@ -199,19 +178,18 @@ static void
 row(const struct view *v, const struct proc *e)
 {
 	char line[768];
-	uint64_t m[4];
+	const uint64_t *m = e->f.mask;
 	size_t n = 0, i;
 	int k;
 
-	masks(e, m);
 	if (v->tsv) {
 		add(line, &n, "proc");
-		ids(line, &n, &e->p, '\t', 0);
+		ids(line, &n, &e->f.p, '\t', 0);
 		for (k = 0; k < 3; k++) {
 			sigs(line, &n, m[k], 1, ",");
 			add(line, &n, "\t");
 		}
-		add(line, &n, e->p.comm);
+		add(line, &n, e->f.p.comm);
 		add(line, &n, "\t");
 		add(line, &n, e->cmd);
 		add(line, &n, "\t");
@@ -222,7 +200,7 @@ row(const struct view *v, const struct proc *e)
 		say(1, "%s", line);
 		return;
 	}
-	num(line, &n, ' ', e->p.pid, 5);
+	num(line, &n, ' ', e->f.p.pid, 5);
 	line[n++] = ' ';
 	for (i = 0; i < sizeof(common); i++) {
 		size_t start = n;
@@ -255,10 +233,10 @@ finding(struct view *v, const struct proc *e, const char *kind, long other,
 {
 	v->found++;
 	if (v->tsv)
-		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->p.pid : 0, kind,
+		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->f.p.pid : 0, kind,
 		    other, text);
 	else if (e != NULL)
-		say(1, "  pid %d (%s): %s", (int)e->p.pid, e->p.comm, text);
+		say(1, "  pid %d (%s): %s", (int)e->f.p.pid, e->f.p.comm, text);
 	else
 		say(1, "  %s", text);
 }
@@ -268,8 +246,8 @@ static void
 judge_one(struct view *v, const struct proc *e)
 {
 	struct finding out[JUDGE_MAX];
-	const struct proc *pp = lookup(v, e->p.ppid);
-	struct scene sc = { v->self, v->group, pp ? pp->p.comm : "?" };
+	const struct proc *pp = lookup(v, e->f.p.ppid);
+	struct scene sc = { v->self, v->group, pp ? pp->f.p.comm : "?" };
 	int i, n = judge(&e->f, &sc, out);
 
 	for (i = 0; i < n; i++)
@@ -289,11 +267,11 @@ command_group(const struct view *v)
 	for (i = 0; i < v->n; i++) {
 		const struct proc *e = &v->t[i];
 
-		if (e->p.ppid == 1 && e->p.state != 'Z' && e->p.pid != v->self &&
-		    (best == NULL || e->p.start < best->p.start))
+		if (e->f.p.ppid == 1 && e->f.p.state != 'Z' && e->f.p.pid != v->self &&
+		    (best == NULL || e->f.p.start < best->f.p.start))
 			best = e;
 	}
-	return best ? best->p.pgid : 0;
+	return best ? best->f.p.pgid : 0;
 }
 
 /*
@@ -309,27 +287,27 @@ groups(struct view *v)
 	for (i = 0; i < v->n; i++) {
 		if (!v->t[i].done)
 			continue;
-		say(1, "  session %d%s", (int)v->t[i].p.sid, v->t[i].p.sid ?
+		say(1, "  session %d%s", (int)v->t[i].f.p.sid, v->t[i].f.p.sid ?
 		    "" : " (outside this PID namespace)");
 		for (k = i; k < v->n; k++) {
-			const struct pinfo *g = &v->t[k].p;
+			const struct pinfo *g = &v->t[k].f.p;
 			size_t n;
 
-			if (!v->t[k].done || g->sid != v->t[i].p.sid)
+			if (!v->t[k].done || g->sid != v->t[i].f.p.sid)
 				continue;
 			n = (size_t)fmt(line, sizeof(line), "    group %d%s:",
 			    (int)g->pgid, g->pgid == v->group && v->group > 0 ?
 			    " (the command's)" : "");
 			for (j = k; j < v->n; j++)
-				if (v->t[j].done && v->t[j].p.pgid == g->pgid &&
-				    v->t[j].p.sid == g->sid) {
+				if (v->t[j].done && v->t[j].f.p.pgid == g->pgid &&
+				    v->t[j].f.p.sid == g->sid) {
 					v->t[j].done = 0;
 					if (n > 700) {
 						say(1, "%s", line);
 						n = 0;
 						add(line, &n, "     ");
 					}
-					num(line, &n, ' ', v->t[j].p.pid, 0);
+					num(line, &n, ' ', v->t[j].f.p.pid, 0);
 				}
 			say(1, "%s", line);
 		}
@@ -388,10 +366,10 @@ judge_all(struct view *v, const int64_t cg[4])
 
 	for (i = 0; i < v->n; i++) {
 		for (count = 0, j = 0; j < v->n; j++)
-			count += v->t[j].p.state == 'Z' &&
-			    v->t[j].p.ppid == v->t[i].p.pid;
-		if (v->t[i].p.state != 'Z' &&
-		    judge_zombies(v->t[i].p.pid, v->t[i].p.comm, count, &x))
+			count += v->t[j].f.p.state == 'Z' &&
+			    v->t[j].f.p.ppid == v->t[i].f.p.pid;
+		if (v->t[i].f.p.state != 'Z' &&
+		    judge_zombies(v->t[i].f.p.pid, v->t[i].f.p.comm, count, &x))
 			finding(v, &v->t[i], x.kind, x.other, x.text);
 	}
 	if (cg[0] >= 0 && cg[1] >= 0 && judge_pids(cg[0], cg[1], &x))
@@ -414,7 +392,7 @@ report(struct view *v)
 	} else {
 		say(1, "   PID  PPID  PGID   SID TPGID S COMMAND");
 		for (i = 0; i < v->n; i++)
-			if (lookup(v, v->t[i].p.ppid) == NULL)
+			if (lookup(v, v->t[i].f.p.ppid) == NULL)
 				tree(v, &v->t[i], 0);
 		say(1, "\nsessions and groups:");
 		groups(v);

@@ -20,15 +20,15 @@
 enum verdict
 judge_signal(const struct facts *f, int sig)
 {
-	if (f->caught & BIT(sig))
+	if (f->mask[M_CAUGHT] & BIT(sig))
 		return V_CAUGHT;
-	if (f->ignored & BIT(sig))
+	if (f->mask[M_IGNORED] & BIT(sig))
 		return V_IGNORED;
-	if (f->waits_known && (f->waits & BIT(sig)))
-		return V_WAITED;
 	if (!f->waits_known)
 		return V_UNKNOWN;
-	return f->blocked & BIT(sig) ? V_HELD : V_DEFAULT;
+	if (f->mask[M_WAITED] & BIT(sig))
+		return V_WAITED;
+	return f->mask[M_BLOCKED] & BIT(sig) ? V_HELD : V_DEFAULT;
 }
 
 /* Add one finding to out at *n. */
@@ -52,32 +52,33 @@ int
 judge(const struct facts *f, const struct scene *sc,
     struct finding out[JUDGE_MAX])
 {
+	const struct pinfo *p = &f->p;
 	enum verdict term = judge_signal(f, SIGTERM), in = judge_signal(f, SIGINT);
-	int ns = f->pgid == 0 || f->sid == 0, n = 0;
+	int ns = p->pgid == 0 || p->sid == 0, n = 0;
 	struct finding *x;
 
-	if (f->state == 'Z') {
-		x = add(out, &n, "zombie", f->ppid);
+	if (p->state == 'Z') {
+		x = add(out, &n, "zombie", p->ppid);
 		fmt(x->text, sizeof(x->text), "zombie not reaped by its live "
-		    "parent %d (%s): %s", (int)f->ppid, sc->parent,
-		    f->ppid == 1 ? "run the command under pidone" : "make it "
+		    "parent %d (%s): %s", (int)p->ppid, sc->parent,
+		    p->ppid == 1 ? "run the command under pidone" : "make it "
 		    "wait for its children, or end it");
 		return n;
 	}
-	if (ns || (sc->group > 0 && f->pid != 1 && f->pid != sc->self &&
-	    f->pgid != sc->group)) {
+	if (ns || (sc->group > 0 && p->pid != 1 && p->pid != sc->self &&
+	    p->pgid != sc->group)) {
 		x = add(out, &n, ns ? "outside-ns" : "outside-group",
-		    ns ? f->pgid : sc->group);
+		    ns ? p->pgid : sc->group);
 		fmt(x->text, sizeof(x->text), "group %d, session %d: outside %s,"
-		    " so %s signals miss it: %s", (int)f->pgid, (int)f->sid,
+		    " so %s signals miss it: %s", (int)p->pgid, (int)p->sid,
 		    ns ? "this PID namespace (crun exec before 1.20, bare "
 		    "unshare)" : "the command's group (setsid daemon, exec "
 		    "session)", ns ? "group" : "forwarded", !ns ? "keep it in "
-		    "that group, or let pidone --grace TERM it" : f->pid == 1 ?
+		    "that group, or let pidone --grace TERM it" : p->pid == 1 ?
 		    "make PID 1 a session leader (setsid)" : "start it with "
 		    "pidone --exec");
 	}
-	if (f->pid == 1 && (term == V_DEFAULT || term == V_IGNORED)) {
+	if (p->pid == 1 && (term == V_DEFAULT || term == V_IGNORED)) {
 		x = add(out, &n, "pid1-drops-term", 0);
 		fmt(x->text, sizeof(x->text), "PID 1 neither catches nor blocks "
 		    "TERM%s, so the kernel drops it: run the command under "
@@ -89,7 +90,7 @@ judge(const struct facts *f, const struct scene *sc,
 		    "(exec keeps it ignored)");
 	/* A running process may block TERM for a moment, as shells do while
 	 * they fork: only a sleeping one shows the mask it keeps. */
-	if (term == V_HELD && f->state != 'R')
+	if (term == V_HELD && p->state != 'R')
 		fmt(add(out, &n, "blocks-term", SIGTERM)->text, sizeof(out[0].text),
 		    "blocks TERM, and nothing takes it: it stays pending "
 		    "(unblock TERM, or read it; exec keeps the mask)");

@@ -5,13 +5,21 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "proc.h"
+
+/*
+ * The signal masks of a process, in the order of SigBlk, SigIgn and SigCgt
+ * in /proc/PID/status (proc_masks fills the first three in place), then
+ * what it waits for.
+ */
+enum { M_BLOCKED, M_IGNORED, M_CAUGHT, M_WAITED };
+
 /* What /proc states of one process, and nothing inferred. */
 struct facts {
-	pid_t pid, ppid, pgid, sid;
-	char state;			/* R, S, D, T, Z, ... */
-	uint64_t blocked, ignored, caught;	/* SigBlk, SigIgn, SigCgt */
+	struct pinfo p;			/* its IDs and state: R, S, D, T, Z... */
+	uint64_t mask[4];		/* by M_*: waited for, in sigwaitinfo or
+					   by a signalfd */
 	int waits_known;		/* 0: pidone could not read what it waits for */
-	uint64_t waits;			/* taken in sigwaitinfo or by a signalfd */
 };
 
 /* Where the process stands: pidone's own PID, the command's group. */

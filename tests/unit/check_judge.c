@@ -16,11 +16,11 @@ plain(pid_t pid)
 	struct facts f;
 
 	memset(&f, 0, sizeof(f));
-	f.pid = pid;
-	f.ppid = 1;
-	f.pgid = 10;
-	f.sid = 10;
-	f.state = 'S';
+	f.p.pid = pid;
+	f.p.ppid = 1;
+	f.p.pgid = 10;
+	f.p.sid = 10;
+	f.p.state = 'S';
 	f.waits_known = 1;
 	return f;
 }
@@ -45,17 +45,18 @@ START_TEST(verdicts)
 	struct facts f = plain(20);
 
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_DEFAULT);
-	f.blocked = BIT(SIGTERM);
+	f.mask[M_BLOCKED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_HELD);
-	f.waits = BIT(SIGTERM);
+	f.mask[M_WAITED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_WAITED);
-	f.ignored = BIT(SIGTERM);
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_IGNORED);
-	f.caught = BIT(SIGTERM);
+	f.mask[M_CAUGHT] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_CAUGHT);
 	/* Another signal's bits say nothing about TERM. */
 	f = plain(20);
-	f.caught = f.ignored = f.blocked = f.waits = ~BIT(SIGTERM);
+	f.mask[M_CAUGHT] = f.mask[M_IGNORED] = ~BIT(SIGTERM);
+	f.mask[M_BLOCKED] = f.mask[M_WAITED] = ~BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_DEFAULT);
 }
 END_TEST
@@ -67,11 +68,11 @@ START_TEST(verdicts_unknown)
 
 	f.waits_known = 0;
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_UNKNOWN);
-	f.blocked = BIT(SIGTERM);
+	f.mask[M_BLOCKED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_UNKNOWN);
-	f.ignored = BIT(SIGTERM);
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_IGNORED);
-	f.caught = BIT(SIGTERM);
+	f.mask[M_CAUGHT] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_CAUGHT);
 }
 END_TEST
@@ -83,16 +84,16 @@ START_TEST(pid1_drops_term)
 	struct finding out[JUDGE_MAX];
 	int n, i;
 
-	f.ppid = 0;
-	f.pgid = f.sid = 1;
-	f.waits = BIT(SIGCHLD);
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
+	f.mask[M_WAITED] = BIT(SIGCHLD);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	i = find(out, n, "pid1-drops-term");
 	ck_assert_int_ge(i, 0);
 	ck_assert_ptr_nonnull(strstr(out[i].text, "TERM or INT"));
 	/* INT caught: the advice names TERM only. */
-	f.caught = BIT(SIGINT);
+	f.mask[M_CAUGHT] = BIT(SIGINT);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_ptr_null(strstr(out[0].text, "or INT"));
@@ -105,8 +106,8 @@ START_TEST(pid1_unknown)
 	struct facts f = plain(1);
 	struct finding out[JUDGE_MAX];
 
-	f.ppid = 0;
-	f.pgid = f.sid = 1;
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
 	f.waits_known = 0;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 }
@@ -118,10 +119,10 @@ START_TEST(pid1_pidone)
 	struct facts f = plain(1);
 	struct finding out[JUDGE_MAX];
 
-	f.ppid = 0;
-	f.pgid = f.sid = 1;
-	f.blocked = ALL & ~BIT(SIGKILL) & ~BIT(SIGSTOP);
-	f.waits = ALL;
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
+	f.mask[M_BLOCKED] = ALL & ~BIT(SIGKILL) & ~BIT(SIGSTOP);
+	f.mask[M_WAITED] = ALL;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 }
 END_TEST
@@ -133,17 +134,17 @@ START_TEST(blocks_term)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.blocked = BIT(SIGTERM);
+	f.mask[M_BLOCKED] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "blocks-term");
 	ck_assert_int_eq(out[0].other, SIGTERM);
-	f.state = 'R';
+	f.p.state = 'R';
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
-	f.state = 'S';
-	f.waits = BIT(SIGTERM);
+	f.p.state = 'S';
+	f.mask[M_WAITED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
-	f.waits = 0;
+	f.mask[M_WAITED] = 0;
 	f.waits_known = 0;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 }
@@ -156,17 +157,17 @@ START_TEST(zombie)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.state = 'Z';
-	f.ppid = 7;
-	f.pgid = 0;
-	f.ignored = BIT(SIGTERM);
+	f.p.state = 'Z';
+	f.p.ppid = 7;
+	f.p.pgid = 0;
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	n = judge(&f, &(struct scene){ 5, 10, "sh" }, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "zombie");
 	ck_assert_int_eq(out[0].other, 7);
 	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 7 "
 	    "(sh): make it wait for its children, or end it");
-	f.ppid = 1;
+	f.p.ppid = 1;
 	n = judge(&f, &(struct scene){ 5, 10, "tini" }, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 1 "
@@ -181,13 +182,13 @@ START_TEST(outside)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.pgid = 30;
+	f.p.pgid = 30;
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "outside-group");
 	ck_assert_int_eq(out[0].other, scene.group);
 	ck_assert_ptr_nonnull(strstr(out[0].text, "keep it in that group"));
-	f.sid = 0;
+	f.p.sid = 0;
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "outside-ns");
@@ -195,15 +196,15 @@ START_TEST(outside)
 	ck_assert_ptr_nonnull(strstr(out[0].text, "pidone --exec"));
 	/* pidone itself, PID 1, and any process when there is no group: fine. */
 	f = plain(5);
-	f.pgid = 5;
+	f.p.pgid = 5;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 	f = plain(30);
-	f.pgid = 30;
+	f.p.pgid = 30;
 	ck_assert_int_eq(judge(&f, &(struct scene){ 5, 0, "?" }, out), 0);
 	/* A PID 1 outside the namespace's sessions is told to lead one. */
 	f = plain(1);
-	f.pgid = f.sid = 0;
-	f.caught = BIT(SIGTERM);
+	f.p.pgid = f.p.sid = 0;
+	f.mask[M_CAUGHT] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "outside-ns");
@@ -218,14 +219,14 @@ START_TEST(ignores_term)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.ignored = BIT(SIGTERM);
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "ignores-term");
 	ck_assert_int_eq(out[0].other, SIGTERM);
 	f = plain(1);
-	f.pgid = f.sid = 0;
-	f.ignored = BIT(SIGTERM);
+	f.p.pgid = f.p.sid = 0;
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 3);
 	ck_assert_int_ge(find(out, n, "outside-ns"), 0);
