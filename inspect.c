@@ -28,12 +28,21 @@ struct proc {
 	char done;			/* already printed in the tree */
 };
 
-/* Everything inspect knows, and how it prints. */
+/*
+ * Everything inspect knows, and how it prints. The line being built, and
+ * the scratch for a number and for findings, live here rather than in the
+ * functions' frames: a function with a local array needs a stack canary.
+ */
 struct view {
 	struct proc t[MAXPROC];
 	int n, total;		/* kept, and seen: more when the table is full */
 	int tsv, found;
 	pid_t self, group;	/* this process; the command's process group */
+	int64_t cg[4];		/* the cgroup's counters, -1 where unreadable */
+	struct finding out[JUDGE_MAX];
+	char num[24];
+	size_t len;		/* of line */
+	char line[768];
 };
 
 /* The signals that stop, interrupt or reach a container's processes. */
@@ -78,49 +87,65 @@ lookup(struct view *v, pid_t pid)
 	return NULL;
 }
 
-/* Append s to the line at *n, never past its end. */
+/* Append c to the line, never past its end. */
 static void
-add(char *line, size_t *n, const char *s)
+putch(struct view *v, char c)
 {
-	while (*s != '\0' && *n < 767)
-		line[(*n)++] = *s++;
-	line[*n] = '\0';
+	if (v->len < sizeof(v->line) - 1)
+		v->line[v->len++] = c;
+	v->line[v->len] = '\0';
 }
 
-/* Append sep, then v right-aligned in width columns. */
+/* Append s to the line. */
 static void
-num(char *line, size_t *n, char sep, long v, int width)
+put(struct view *v, const char *s)
 {
-	char b[24];
-	int len = fmt(b, sizeof(b), "%ld", v);
+	while (*s != '\0')
+		putch(v, *s++);
+}
 
-	line[(*n)++] = sep;
+/* Print the line, and start the next. */
+static void
+flush(struct view *v)
+{
+	say(1, "%s", v->line);
+	v->len = 0;
+	v->line[0] = '\0';
+}
+
+/* Append sep, then x right-aligned in width columns. */
+static void
+num(struct view *v, char sep, long x, int width)
+{
+	int len = fmt(v->num, sizeof(v->num), "%ld", x);
+
+	putch(v, sep);
 	while (len++ < width)
-		line[(*n)++] = ' ';
-	add(line, n, b);
+		putch(v, ' ');
+	put(v, v->num);
 }
 
 /* Append the PID, PPID, PGID, SID, TPGID and state, each after sep. */
 static void
-ids(char *line, size_t *n, const struct pinfo *p, char sep, int width)
+ids(struct view *v, const struct pinfo *p, char sep, int width)
 {
-	const pid_t id[5] = { p->pid, p->ppid, p->pgid, p->sid, p->tpgid };
-	int i;
-
-	for (i = 0; i < 5; i++)
-		num(line, n, sep, id[i], width);
-	line[(*n)++] = sep;
-	line[(*n)++] = p->state;
-	line[(*n)++] = sep;
-	line[*n] = '\0';
+	num(v, sep, p->pid, width);
+	num(v, sep, p->ppid, width);
+	num(v, sep, p->pgid, width);
+	num(v, sep, p->sid, width);
+	num(v, sep, p->tpgid, width);
+	putch(v, sep);
+	putch(v, p->state);
+	putch(v, sep);
 }
 
 /*
- * Append the signals of mask: with all set, the common ones by name; then
- * the real-time ones, as ranges (RTMIN..RTMAX); sep between items.
+ * Append the signals of mask, comma-separated: with all set, the common
+ * ones by name, or "-" for none; then the real-time ones, as ranges
+ * (RTMIN..RTMAX).
  */
 static void
-sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
+sigs(struct view *v, uint64_t mask, int all)
 {
 	const char *s = "";
 	size_t i;
@@ -128,42 +153,40 @@ sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
 
 	for (i = 0; all && i < sizeof(common); i++)
 		if (mask & BIT(common[i])) {
-			add(line, n, s);
-			add(line, n, sig_name(common[i]));
-			s = sep;
+			put(v, s);
+			put(v, sig_name(common[i]));
+			s = ",";
 		}
 	for (a = 32; a < NSIG; a = b + 1) {
 		for (b = a; b < NSIG && (mask & BIT(b)); b++)
 			;
 		if (b == a)
 			continue;
-		add(line, n, s);
-		add(line, n, sig_name(a));
+		put(v, s);
+		put(v, sig_name(a));
 		if (b - 1 > a) {
-			add(line, n, "..");
-			add(line, n, sig_name(b - 1));
+			put(v, "..");
+			put(v, sig_name(b - 1));
 		}
-		s = sep;
+		s = ",";
 	}
 	if (*s == '\0' && all)
-		add(line, n, "-");
+		put(v, "-");
 }
 
 /* Print one process of the tree and, below it, its children. */
 static void
 tree(struct view *v, struct proc *e, int depth)
 {
-	char line[768];
-	size_t n = 0;
 	int i;
 
 	e->done = 1;
-	ids(line, &n, &e->f.p, ' ', 5);
+	ids(v, &e->f.p, ' ', 5);
 	for (i = 1; i < depth && i < 16; i++)
-		add(line, &n, "   ");
-	add(line, &n, depth > 0 ? "\\_ " : "");
-	add(line, &n, e->cmd);
-	say(1, "%s", line);
+		put(v, "   ");
+	put(v, depth > 0 ? "\\_ " : "");
+	put(v, e->cmd);
+	flush(v);
 	for (i = 0; i < v->n; i++)
 		if (!v->t[i].done && v->t[i].f.p.ppid == e->f.p.pid)
 			tree(v, &v->t[i], depth + 1);
@@ -175,83 +198,86 @@ tree(struct view *v, struct proc *e, int depth)
  * none of these, ? none that /proc shows, and what it waits for unknown.
  */
 static void
-row(const struct view *v, const struct proc *e)
+row(struct view *v, const struct proc *e)
 {
-	char line[768];
 	const uint64_t *m = e->f.mask;
-	size_t n = 0, i;
+	size_t i, start;
 	int k;
 
 	if (v->tsv) {
-		add(line, &n, "proc");
-		ids(line, &n, &e->f.p, '\t', 0);
+		put(v, "proc");
+		ids(v, &e->f.p, '\t', 0);
 		for (k = 0; k < 3; k++) {
-			sigs(line, &n, m[k], 1, ",");
-			add(line, &n, "\t");
+			sigs(v, m[k], 1);
+			putch(v, '\t');
 		}
-		add(line, &n, e->f.p.comm);
-		add(line, &n, "\t");
-		add(line, &n, e->cmd);
-		add(line, &n, "\t");
+		put(v, e->f.p.comm);
+		putch(v, '\t');
+		put(v, e->cmd);
+		putch(v, '\t');
 		if (e->f.waits_known)
-			sigs(line, &n, m[3], 1, ",");
+			sigs(v, m[M_WAITED], 1);
 		else
-			add(line, &n, "?");
-		say(1, "%s", line);
+			putch(v, '?');
+		flush(v);
 		return;
 	}
-	num(line, &n, ' ', e->f.p.pid, 5);
-	line[n++] = ' ';
+	num(v, ' ', e->f.p.pid, 5);
+	putch(v, ' ');
 	for (i = 0; i < sizeof(common); i++) {
-		size_t start = n;
-
+		start = v->len;
 		for (k = 0; k < 4; k++)
 			if (m[k] & BIT(common[i]))
-				line[n++] = "bicw"[k];
-		if (n == start)
-			line[n++] = e->f.waits_known ? '-' : '?';
-		while (n < start + 6)
-			line[n++] = ' ';
+				putch(v, "bicw"[k]);
+		if (v->len == start)
+			putch(v, e->f.waits_known ? '-' : '?');
+		while (v->len < start + 6)
+			putch(v, ' ');
 	}
 	for (k = 0; k < 4; k++)
 		if (m[k] >> 31) {
-			line[n++] = "bicw"[k];
-			line[n++] = ':';
-			sigs(line, &n, m[k], 0, ",");
-			line[n++] = ' ';
+			putch(v, "bicw"[k]);
+			putch(v, ':');
+			sigs(v, m[k], 0);
+			putch(v, ' ');
 		}
-	while (line[n - 1] == ' ')
-		n--;
-	line[n] = '\0';
-	say(1, "%s", line);
+	while (v->line[v->len - 1] == ' ')
+		v->len--;
+	v->line[v->len] = '\0';
+	flush(v);
 }
 
 /* Print one finding: the process, a stable kind, a related number, advice. */
 static void
-finding(struct view *v, const struct proc *e, const char *kind, long other,
-    const char *text)
+finding(struct view *v, const struct proc *e, const struct finding *x)
 {
 	v->found++;
 	if (v->tsv)
-		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->f.p.pid : 0, kind,
-		    other, text);
+		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->f.p.pid : 0, x->kind,
+		    x->other, x->text);
 	else if (e != NULL)
-		say(1, "  pid %d (%s): %s", (int)e->f.p.pid, e->f.p.comm, text);
+		say(1, "  pid %d (%s): %s", (int)e->f.p.pid, e->f.p.comm, x->text);
 	else
-		say(1, "  %s", text);
+		say(1, "  %s", x->text);
 }
 
-/* Every finding about one process, from judge.c, printed. */
+/*
+ * Every finding about one process, from judge.c, printed: its own, and
+ * those about the zombies among its children.
+ */
 static void
 judge_one(struct view *v, const struct proc *e)
 {
-	struct finding out[JUDGE_MAX];
 	const struct proc *pp = lookup(v, e->f.p.ppid);
-	struct scene sc = { v->self, v->group, pp ? pp->f.p.comm : "?" };
-	int i, n = judge(&e->f, &sc, out);
+	struct scene sc = { v->self, v->group, pp ? pp->f.p.comm : "?", 0 };
+	int i, n;
 
+	for (i = 0; i < v->n; i++)
+		sc.zombies += v->t[i].f.p.state == 'Z' &&
+		    v->t[i].f.p.ppid == e->f.p.pid;
+	n = judge(&e->f, &sc, v->out);
 	for (i = 0; i < n; i++)
-		finding(v, e, out[i].kind, out[i].other, out[i].text);
+		finding(v, e, &v->out[i]);
 }
 
 /*
@@ -267,7 +293,8 @@ command_group(const struct view *v)
 	for (i = 0; i < v->n; i++) {
 		const struct proc *e = &v->t[i];
 
-		if (e->f.p.ppid == 1 && e->f.p.state != 'Z' && e->f.p.pid != v->self &&
+		if (e->f.p.ppid == 1 && e->f.p.state != 'Z' &&
+		    e->f.p.pid != v->self &&
 		    (best == NULL || e->f.p.start < best->f.p.start))
 			best = e;
 	}
@@ -281,7 +308,6 @@ command_group(const struct view *v)
 static void
 groups(struct view *v)
 {
-	char line[768];
 	int i, j, k;
 
 	for (i = 0; i < v->n; i++) {
@@ -291,25 +317,23 @@ groups(struct view *v)
 		    "" : " (outside this PID namespace)");
 		for (k = i; k < v->n; k++) {
 			const struct pinfo *g = &v->t[k].f.p;
-			size_t n;
 
 			if (!v->t[k].done || g->sid != v->t[i].f.p.sid)
 				continue;
-			n = (size_t)fmt(line, sizeof(line), "    group %d%s:",
-			    (int)g->pgid, g->pgid == v->group && v->group > 0 ?
-			    " (the command's)" : "");
+			v->len = (size_t)fmt(v->line, sizeof(v->line),
+			    "    group %d%s:", (int)g->pgid, g->pgid == v->group &&
+			    v->group > 0 ? " (the command's)" : "");
 			for (j = k; j < v->n; j++)
 				if (v->t[j].done && v->t[j].f.p.pgid == g->pgid &&
 				    v->t[j].f.p.sid == g->sid) {
 					v->t[j].done = 0;
-					if (n > 700) {
-						say(1, "%s", line);
-						n = 0;
-						add(line, &n, "     ");
+					if (v->len > 700) {
+						flush(v);
+						put(v, "     ");
 					}
-					num(line, &n, ' ', v->t[j].f.p.pid, 0);
+					num(v, ' ', v->t[j].f.p.pid, 0);
 				}
-			say(1, "%s", line);
+			flush(v);
 		}
 	}
 }
@@ -328,60 +352,35 @@ static const struct {
 };
 
 /*
- * The cgroup's counters, where readable, into v (-1 where not), and
+ * The cgroup's counters, where readable, into v->cg (-1 where not), and
  * printed: rows of TSV, or one line each of text.
  */
 static void
-cgroup(const struct view *w, int64_t v[4])
+cgroup(struct view *v)
 {
-	char num[24];
 	size_t i;
 
-	if (!w->tsv)
+	if (!v->tsv)
 		say(1, "\ncgroup:");
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
 		if (cgroup_read(counters[i].ctl, counters[i].v1, counters[i].key,
-		    &v[i]) < 0) {
-			v[i] = -1;
+		    &v->cg[i]) < 0) {
+			v->cg[i] = -1;
 			continue;
 		}
-		if (v[i] == CGROUP_MAX)
-			fmt(num, sizeof(num), "max");
+		if (v->cg[i] == CGROUP_MAX)
+			fmt(v->num, sizeof(v->num), "max");
 		else
-			fmt(num, sizeof(num), "%lld", (long long)v[i]);
-		say(1, w->tsv ? "cgroup\t%s\t%s" : "  %s %s", counters[i].key,
-		    num);
+			fmt(v->num, sizeof(v->num), "%lld", (long long)v->cg[i]);
+		say(1, v->tsv ? "cgroup\t%s\t%s" : "  %s %s", counters[i].key,
+		    v->num);
 	}
-}
-
-/*
- * Findings about the whole: each live parent that leaves zombies, with
- * their count, and a cgroup near its pids.max.
- */
-static void
-judge_all(struct view *v, const int64_t cg[4])
-{
-	struct finding x;
-	int i, j, count;
-
-	for (i = 0; i < v->n; i++) {
-		for (count = 0, j = 0; j < v->n; j++)
-			count += v->t[j].f.p.state == 'Z' &&
-			    v->t[j].f.p.ppid == v->t[i].f.p.pid;
-		if (v->t[i].f.p.state != 'Z' &&
-		    judge_zombies(v->t[i].f.p.pid, v->t[i].f.p.comm, count, &x))
-			finding(v, &v->t[i], x.kind, x.other, x.text);
-	}
-	if (cg[0] >= 0 && cg[1] >= 0 && judge_pids(cg[0], cg[1], &x))
-		finding(v, NULL, x.kind, x.other, x.text);
 }
 
 /* Print the whole report: tree, groups, signals, then findings. */
 static void
 report(struct view *v)
 {
-	char text[96];
-	int64_t cg[4];
 	int i;
 
 	if (v->tsv) {
@@ -403,17 +402,21 @@ report(struct view *v)
 	}
 	for (i = 0; i < v->n; i++)
 		row(v, &v->t[i]);
-	cgroup(v, cg);
+	cgroup(v);
 	if (!v->tsv)
 		say(1, "\nfindings:");
 	if (v->total > v->n) {
-		fmt(text, sizeof(text), "only the first %d of %d processes "
-		    "are shown", v->n, v->total);
-		finding(v, NULL, "truncated", v->total, text);
+		v->out[0].kind = "truncated";
+		v->out[0].other = v->total;
+		fmt(v->out[0].text, sizeof(v->out[0].text), "only the first %d "
+		    "of %d processes are shown", v->n, v->total);
+		finding(v, NULL, &v->out[0]);
 	}
 	for (i = 0; i < v->n; i++)
 		judge_one(v, &v->t[i]);
-	judge_all(v, cg);
+	if (v->cg[0] >= 0 && v->cg[1] >= 0 && judge_pids(v->cg[0], v->cg[1],
+	    &v->out[0]))
+		finding(v, NULL, &v->out[0]);
 	if (v->found == 0 && !v->tsv)
 		say(1, "  none");
 }

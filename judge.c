@@ -94,26 +94,16 @@ judge(const struct facts *f, const struct scene *sc,
 		fmt(add(out, &n, "blocks-term", SIGTERM)->text, sizeof(out[0].text),
 		    "blocks TERM, and nothing takes it: it stays pending "
 		    "(unblock TERM, or read it; exec keeps the mask)");
+	/* Each zombie holds a PID, which counts against the cgroup's pids.max
+	 * like any process. PID 1's zombies each have their own finding,
+	 * which tells to run under pidone. */
+	if (sc->zombies > 0 && p->pid > 1)
+		fmt(add(out, &n, "zombies", sc->zombies)->text,
+		    sizeof(out[0].text), "%s leaves %d zombie%s unreaped, each "
+		    "holding a PID of the cgroup's: make it wait for its "
+		    "children, or end it", p->comm, sc->zombies,
+		    sc->zombies == 1 ? "" : "s");
 	return n;
-}
-
-/*
- * A live parent that leaves count zombies unreaped: each holds a PID, which
- * counts against the cgroup's pids.max like any process. Returns 1 with the
- * finding in x, or 0 when there is none (no zombie, or PID 1's, which the
- * zombie finding already tells to run under pidone).
- */
-int
-judge_zombies(pid_t parent, const char *name, int count, struct finding *x)
-{
-	if (count <= 0 || parent <= 1)
-		return 0;
-	x->kind = "zombies";
-	x->other = count;
-	fmt(x->text, sizeof(x->text), "%s leaves %d zombie%s unreaped, each "
-	    "holding a PID of the cgroup's: make it wait for its children, or "
-	    "end it", name, count, count == 1 ? "" : "s");
-	return 1;
 }
 
 /*

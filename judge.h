@@ -22,10 +22,14 @@ struct facts {
 	int waits_known;		/* 0: pidone could not read what it waits for */
 };
 
-/* Where the process stands: pidone's own PID, the command's group. */
+/*
+ * Where the process stands: pidone's own PID, the command's group, its
+ * parent, and how many of its children are zombies.
+ */
 struct scene {
 	pid_t self, group;
 	const char *parent;		/* the parent's name, or "?" */
+	int zombies;
 };
 
 /* What becomes of a signal sent to the process, as far as /proc tells. */
@@ -48,8 +52,6 @@ struct finding {
 #define JUDGE_MAX 4
 
 enum verdict judge_signal(const struct facts *f, int sig);
-int judge_zombies(pid_t parent, const char *name, int count,
-    struct finding *x);
 int judge_pids(int64_t current, int64_t max, struct finding *x);
 int judge(const struct facts *f, const struct scene *sc,
     struct finding out[JUDGE_MAX]);

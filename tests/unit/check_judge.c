@@ -25,7 +25,7 @@ plain(pid_t pid)
 	return f;
 }
 
-static const struct scene scene = { 5, 10, "pidone" };
+static const struct scene scene = { 5, 10, "pidone", 0 };
 
 /* Index of the finding of kind in out[0..n), or -1. */
 static int
@@ -161,14 +161,14 @@ START_TEST(zombie)
 	f.p.ppid = 7;
 	f.p.pgid = 0;
 	f.mask[M_IGNORED] = BIT(SIGTERM);
-	n = judge(&f, &(struct scene){ 5, 10, "sh" }, out);
+	n = judge(&f, &(struct scene){ 5, 10, "sh", 0 }, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "zombie");
 	ck_assert_int_eq(out[0].other, 7);
 	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 7 "
 	    "(sh): make it wait for its children, or end it");
 	f.p.ppid = 1;
-	n = judge(&f, &(struct scene){ 5, 10, "tini" }, out);
+	n = judge(&f, &(struct scene){ 5, 10, "tini", 0 }, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 1 "
 	    "(tini): run the command under pidone");
@@ -200,7 +200,7 @@ START_TEST(outside)
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 	f = plain(30);
 	f.p.pgid = 30;
-	ck_assert_int_eq(judge(&f, &(struct scene){ 5, 0, "?" }, out), 0);
+	ck_assert_int_eq(judge(&f, &(struct scene){ 5, 0, "?", 0 }, out), 0);
 	/* A PID 1 outside the namespace's sessions is told to lead one. */
 	f = plain(1);
 	f.p.pgid = f.p.sid = 0;
@@ -235,6 +235,55 @@ START_TEST(ignores_term)
 }
 END_TEST
 
+/* A live parent leaving zombies: their count; PID 1's have their own findings. */
+START_TEST(zombies)
+{
+	struct facts f = plain(20);
+	struct scene sc = scene;
+	struct finding out[JUDGE_MAX];
+	int n;
+
+	strcpy(f.p.comm, "sh");
+	sc.zombies = 3;
+	n = judge(&f, &sc, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "zombies");
+	ck_assert_int_eq(out[0].other, 3);
+	ck_assert_ptr_nonnull(strstr(out[0].text, "sh leaves 3 zombies unreaped"));
+	sc.zombies = 1;
+	n = judge(&f, &sc, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_nonnull(strstr(out[0].text, "sh leaves 1 zombie unreaped"));
+	/* Alongside its other findings. */
+	f.mask[M_IGNORED] = BIT(SIGTERM);
+	n = judge(&f, &sc, out);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_ge(find(out, n, "ignores-term"), 0);
+	ck_assert_int_ge(find(out, n, "zombies"), 0);
+	f = plain(1);
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
+	f.mask[M_CAUGHT] = BIT(SIGTERM) | BIT(SIGINT);
+	ck_assert_int_eq(judge(&f, &sc, out), 0);
+}
+END_TEST
+
+/* A cgroup within 10% of its pids.max, and not below. */
+START_TEST(pids_near_limit)
+{
+	struct finding x;
+
+	ck_assert_int_eq(judge_pids(35, 40, &x), 0);
+	ck_assert_int_eq(judge_pids(36, 40, &x), 1);
+	ck_assert_str_eq(x.kind, "pids-near-limit");
+	ck_assert_int_eq(x.other, 40);
+	ck_assert_ptr_nonnull(strstr(x.text, "36 of its 40"));
+	ck_assert_int_eq(judge_pids(40, 40, &x), 1);
+	ck_assert_int_eq(judge_pids(5000, INT64_MAX, &x), 0);
+	ck_assert_int_eq(judge_pids(0, 0, &x), 0);
+}
+END_TEST
+
 Suite *
 judge_suite(void)
 {
@@ -252,6 +301,8 @@ judge_suite(void)
 	tcase_add_test(t, zombie);
 	tcase_add_test(t, outside);
 	tcase_add_test(t, ignores_term);
+	tcase_add_test(t, zombies);
+	tcase_add_test(t, pids_near_limit);
 	suite_add_tcase(s, t);
 	return s;
 }
