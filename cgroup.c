@@ -65,12 +65,8 @@ read_value(const char *path, int64_t *value)
 	buf[n] = '\0';
 	if ((f = strchr(buf, '\n')) != NULL)
 		*f = '\0';
-	if (strcmp(buf, "max") == 0) {
-		*value = CGROUP_MAX;
-		return 0;
-	}
-	/* v1 states "no limit" as a huge number: the same thing. */
-	if (strlen(buf) >= 19) {
+	/* v1 states "no limit" as a huge number: the same thing as max. */
+	if (strcmp(buf, "max") == 0 || strlen(buf) >= 19) {
 		*value = CGROUP_MAX;
 		return 0;
 	}
@@ -78,28 +74,29 @@ read_value(const char *path, int64_t *value)
 }
 
 /*
- * The value of the cgroup file v1 of controller ctl (v1 layout), or else
- * v2 (v2 layout): at pidone's cgroup's path, then at the mount's root.
- * Returns 0, or -1 when neither can be read.
+ * The value of a counter of pidone's cgroup: file v1 of the controller
+ * that key names before its dot (v1 layout), or else key itself (v2
+ * layout); each at the cgroup's path, then at the mount's root. In v2 the
+ * controller's part of the path is empty, which leaves a harmless "//".
+ * Returns 0, or -1 when none can be read.
  */
 int
-cgroup_read(const char *ctl, const char *v1, const char *v2, int64_t *value)
+cgroup_read(const char *key, const char *v1, int64_t *value)
 {
-	char rel[1024], path[1200];
+	char ctl[16], rel[1024], path[1200];
+	int i;
 
-	if (cgroup_path(ctl, rel, sizeof(rel)) == 0) {
-		fmt(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", ctl, rel, v1);
-		if (read_value(path, value) == 0)
-			return 0;
-		fmt(path, sizeof(path), "/sys/fs/cgroup/%s/%s", ctl, v1);
-		if (read_value(path, value) == 0)
-			return 0;
-	}
-	if (cgroup_path("", rel, sizeof(rel)) == 0) {
-		fmt(path, sizeof(path), "/sys/fs/cgroup%s/%s", rel, v2);
-		if (read_value(path, value) == 0)
-			return 0;
-		fmt(path, sizeof(path), "/sys/fs/cgroup/%s", v2);
+	fmt(ctl, sizeof(ctl), "%s", key);
+	*strchr(ctl, '.') = '\0';
+	for (i = 0; i < 4; i++) {
+		const char *c = i < 2 ? ctl : "";
+
+		if (i % 2 == 0 && cgroup_path(c, rel, sizeof(rel)) < 0) {
+			i++;
+			continue;
+		}
+		fmt(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", c,
+		    i % 2 ? "" : rel, i < 2 ? v1 : key);
 		if (read_value(path, value) == 0)
 			return 0;
 	}

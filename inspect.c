@@ -340,15 +340,16 @@ groups(struct view *v)
 
 /*
  * The cgroup's counters inspect reports: the v2 file, which is also the
- * name it reports, then the v1 file and the controller.
+ * name it reports and names the controller before its dot, then the v1
+ * file.
  */
 static const struct {
-	char key[16], v1[24], ctl[8];
+	char key[15], v1[22];
 } counters[] = {
-	{ "pids.current", "pids.current", "pids" },
-	{ "pids.max", "pids.max", "pids" },
-	{ "memory.current", "memory.usage_in_bytes", "memory" },
-	{ "memory.max", "memory.limit_in_bytes", "memory" },
+	{ "pids.current", "pids.current" },
+	{ "pids.max", "pids.max" },
+	{ "memory.current", "memory.usage_in_bytes" },
+	{ "memory.max", "memory.limit_in_bytes" },
 };
 
 /*
@@ -363,8 +364,7 @@ cgroup(struct view *v)
 	if (!v->tsv)
 		say(1, "\ncgroup:");
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (cgroup_read(counters[i].ctl, counters[i].v1, counters[i].key,
-		    &v->cg[i]) < 0) {
+		if (cgroup_read(counters[i].key, counters[i].v1, &v->cg[i]) < 0) {
 			v->cg[i] = -1;
 			continue;
 		}
