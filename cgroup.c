@@ -38,18 +38,20 @@ slurp(const char *path, char *buf, size_t size)
 static const char *
 cgroup_path(const char *ctl, char *buf, size_t size)
 {
-	char *line, *next, *f;
+	char *line, *f;
 	size_t len = strlen(ctl);
 
 	slurp("/proc/self/cgroup", buf, size);
-	for (line = buf; *line != '\0'; line = next) {
-		if (*(next = strchrnul(line, '\n')) != '\0')
-			*next++ = '\0';
-		if ((f = strchr(line, ':')) == NULL)
-			continue;
+	/* Lines of ID:CONTROLLERS:PATH; f at the first colon of each, line at
+	 * the newline that ends it, from which the next colon is the next
+	 * line's. Only the path found is cut at its newline. */
+	for (line = buf; line != NULL && (f = strchr(line, ':')) != NULL;
+	    line = strchr(f, '\n')) {
 		f++;
-		if (strncmp(f, ctl, len) == 0 && f[len] == ':')
+		if (strncmp(f, ctl, len) == 0 && f[len] == ':') {
+			*strchrnul(f, '\n') = '\0';
 			return f + len + 1;
+		}
 	}
 	return NULL;
 }
