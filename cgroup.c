@@ -14,93 +14,83 @@
 #include "out.h"
 #include "parse.h"
 
-/*
- * The path of pidone's cgroup for controller ctl (v1), or for the unified
- * hierarchy when ctl is "": the third field of its /proc/self/cgroup line.
- * Returns 0, or -1 when there is no such line.
- */
+/* Read the start of the file at path into buf, NUL-terminated; 0, or -1. */
 static int
-cgroup_path(const char *ctl, char *path, size_t size)
+slurp(const char *path, char *buf, size_t size)
 {
-	char buf[2048], *line, *next, *f;
-	size_t len = strlen(ctl);
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
-	int fd = openat(AT_FDCWD, "/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
+	buf[0] = '\0';
 	if (fd < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, size - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
-	for (line = buf; *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
-		if ((f = strchr(line, ':')) == NULL)
-			continue;
-		f++;
-		if (strncmp(f, ctl, len) == 0 && f[len] == ':') {
-			fmt(path, size, "%s", f + len + 1);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Read a whole number, or "max", from path into *value; 0, or -1. */
-static int
-read_value(const char *path, int64_t *value)
-{
-	char buf[32], *f;
-	ssize_t n;
-	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((f = strchr(buf, '\n')) != NULL)
-		*f = '\0';
-	if (strcmp(buf, "max") == 0) {
-		*value = CGROUP_MAX;
-		return 0;
-	}
-	/* v1 states "no limit" as a huge number: the same thing. */
-	if (strlen(buf) >= 19) {
-		*value = CGROUP_MAX;
-		return 0;
-	}
-	return (*value = parse_number(buf, INT64_MAX / 10)) < 0 ? -1 : 0;
+	return n > 0 ? 0 : -1;
 }
 
 /*
- * The value of the cgroup file v1 of controller ctl (v1 layout), or else
- * v2 (v2 layout): at pidone's cgroup's path, then at the mount's root.
- * Returns 0, or -1 when neither can be read.
+ * The path of pidone's cgroup for controller ctl (v1), or for the unified
+ * hierarchy when ctl is "": the third field of its /proc/self/cgroup line,
+ * which is read into buf. NULL when there is no such line.
+ */
+static const char *
+cgroup_path(const char *ctl, char *buf, size_t size)
+{
+	char *line, *f;
+	size_t len = strlen(ctl);
+
+	slurp("/proc/self/cgroup", buf, size);
+	/* Lines of ID:CONTROLLERS:PATH; f at the first colon of each, line at
+	 * the newline that ends it, from which the next colon is the next
+	 * line's. Only the path found is cut at its newline. */
+	for (line = buf; line != NULL && (f = strchr(line, ':')) != NULL;
+	    line = strchr(f, '\n')) {
+		f++;
+		if (strncmp(f, ctl, len) == 0 && f[len] == ':') {
+			*strchrnul(f, '\n') = '\0';
+			return f + len + 1;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The value of a counter of pidone's cgroup: file v1 of the controller
+ * that key names before its dot (v1 layout), or else key itself (v2
+ * layout); each at the cgroup's path, then at the mount's root. In v2 the
+ * controller's part of the path is empty, which leaves a harmless "//".
+ * A value is a whole number, or "max"; v1 states "no limit" as a huge
+ * number, which is the same thing. Returns 0, or -1 when none can be read.
  */
 int
-cgroup_read(const char *ctl, const char *v1, const char *v2, int64_t *value)
+cgroup_read(const char *key, const char *v1, int64_t *value)
 {
-	char rel[1024], path[1200];
+	char ctl[16], buf[2048], path[1200];
+	const char *rel = "";
+	int i;
 
-	if (cgroup_path(ctl, rel, sizeof(rel)) == 0) {
-		fmt(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", ctl, rel, v1);
-		if (read_value(path, value) == 0)
+	fmt(ctl, sizeof(ctl), "%s", key);
+	*strchr(ctl, '.') = '\0';
+	for (i = 0; i < 4; i++) {
+		const char *c = i < 2 ? ctl : "";
+
+		if (i % 2 == 0 && (rel = cgroup_path(c, buf, sizeof(buf))) == NULL) {
+			i++;
+			continue;
+		}
+		fmt(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", c,
+		    i % 2 ? "" : rel, i < 2 ? v1 : key);
+		/* Once open, the path's buffer takes the value. */
+		if (slurp(path, path, sizeof(path)) < 0)
+			continue;
+		*strchrnul(path, '\n') = '\0';
+		if (strcmp(path, "max") == 0 || strlen(path) >= 19) {
+			*value = CGROUP_MAX;
 			return 0;
-		fmt(path, sizeof(path), "/sys/fs/cgroup/%s/%s", ctl, v1);
-		if (read_value(path, value) == 0)
-			return 0;
-	}
-	if (cgroup_path("", rel, sizeof(rel)) == 0) {
-		fmt(path, sizeof(path), "/sys/fs/cgroup%s/%s", rel, v2);
-		if (read_value(path, value) == 0)
-			return 0;
-		fmt(path, sizeof(path), "/sys/fs/cgroup/%s", v2);
-		if (read_value(path, value) == 0)
+		}
+		if ((*value = parse_number(path, INT64_MAX / 10)) >= 0)
 			return 0;
 	}
 	return -1;

@@ -7,7 +7,6 @@
 /* A value of a cgroup file: a number, or no limit ("max"). */
 #define CGROUP_MAX INT64_MAX
 
-int cgroup_read(const char *ctl, const char *v1, const char *v2,
-    int64_t *value);
+int cgroup_read(const char *key, const char *v1, int64_t *value);
 
 #endif

@@ -3,7 +3,7 @@
  * runs in, for someone whose container will not stop: the process tree,
  * the process groups and sessions, what each process does with the signals
  * that stop containers, and findings in plain words. It needs no pidone as
- * PID 1, and no heap: one fixed table on the stack.
+ * PID 1, and no heap: one fixed table.
  */
 #include <errno.h>
 #include <string.h>
@@ -23,19 +23,35 @@
 
 /* One process, as /proc showed it. */
 struct proc {
-	struct pinfo p;
 	struct facts f;			/* what judging may use */
 	char cmd[120];
 	char done;			/* already printed in the tree */
 };
 
-/* Everything inspect knows, and how it prints. */
+/*
+ * Everything inspect knows, and how it prints. The line being built, and
+ * the scratch for a number and for findings, live here rather than in the
+ * functions' frames: a function with a local array needs a stack canary.
+ */
 struct view {
 	struct proc t[MAXPROC];
 	int n, total;		/* kept, and seen: more when the table is full */
 	int tsv, found;
 	pid_t self, group;	/* this process; the command's process group */
+	int64_t cg[4];		/* the cgroup's counters, -1 where unreadable */
+	struct finding out[JUDGE_MAX];
+	char num[24];
+	size_t len;		/* of line */
+	char line[768];
 };
+
+/*
+ * The one view: in .bss, which takes no bytes of the file and no memory
+ * until --inspect touches it, and which every function reaches without a
+ * pointer passed along (100 KB on the stack took 350 bytes more code:
+ * stack-clash probes, and long offsets from the stack pointer).
+ */
+static struct view v;
 
 /* The signals that stop, interrupt or reach a container's processes. */
 static const unsigned char common[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
@@ -45,93 +61,99 @@ static const unsigned char common[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
 static int
 collect(const struct pinfo *p, void *arg)
 {
-	struct view *v = arg;
-	struct proc *e = &v->t[v->n];
+	struct proc *e = &v.t[v.n];
 	char *s;
 
+	(void)arg;
 	if (p->flags & PF_KTHREAD)
 		return 0;
-	if (v->total++ >= MAXPROC)
+	if (v.total++ >= MAXPROC)
 		return 0;
-	uint64_t m[3];
-
-	e->p = *p;
+	e->f.p = *p;
 	/* A name may hold any byte: keep rows one line of TSV fields. */
-	for (s = e->p.comm; *s != '\0'; s++)
+	for (s = e->f.p.comm; *s != '\0'; s++)
 		if ((unsigned char)*s < ' ')
 			*s = '?';
-	proc_masks(p->pid, m);
-	e->f.pid = p->pid;
-	e->f.ppid = p->ppid;
-	e->f.pgid = p->pgid;
-	e->f.sid = p->sid;
-	e->f.state = p->state;
-	e->f.blocked = m[0];
-	e->f.ignored = m[1];
-	e->f.caught = m[2];
-	e->f.waits_known = proc_waits(p->pid, &e->f.waits) == 0;
+	proc_masks(p->pid, e->f.mask);
+	e->f.waits_known = proc_waits(p->pid, &e->f.mask[M_WAITED]) == 0;
 	proc_cmdline(p->pid, e->cmd, sizeof(e->cmd));
 	if (e->cmd[0] == '\0')
 		fmt(e->cmd, sizeof(e->cmd), "[%s]", p->comm);
-	v->n++;
+	v.n++;
 	return 0;
 }
 
 /* The table entry of pid, or NULL. */
 static struct proc *
-lookup(struct view *v, pid_t pid)
+lookup(pid_t pid)
 {
 	int i;
 
-	for (i = 0; i < v->n; i++)
-		if (v->t[i].p.pid == pid)
-			return &v->t[i];
+	for (i = 0; i < v.n; i++)
+		if (v.t[i].f.p.pid == pid)
+			return &v.t[i];
 	return NULL;
 }
 
-/* Append s to the line at *n, never past its end. */
+/* Append c to the line, never past its end. */
 static void
-add(char *line, size_t *n, const char *s)
+putch(char c)
 {
-	while (*s != '\0' && *n < 767)
-		line[(*n)++] = *s++;
-	line[*n] = '\0';
+	if (v.len < sizeof(v.line) - 1)
+		v.line[v.len++] = c;
+	v.line[v.len] = '\0';
 }
 
-/* Append sep, then v right-aligned in width columns. */
+/* Append s to the line. */
 static void
-num(char *line, size_t *n, char sep, long v, int width)
+put(const char *s)
 {
-	char b[24];
-	int len = fmt(b, sizeof(b), "%ld", v);
+	while (*s != '\0')
+		putch(*s++);
+}
 
-	line[(*n)++] = sep;
+/* Print the line, and start the next. */
+static void
+flush(void)
+{
+	say(1, "%s", v.line);
+	v.len = 0;
+	v.line[0] = '\0';
+}
+
+/* Append sep, then x right-aligned in width columns. */
+static void
+num(char sep, long x, int width)
+{
+	int len = fmt(v.num, sizeof(v.num), "%ld", x);
+
+	putch(sep);
 	while (len++ < width)
-		line[(*n)++] = ' ';
-	add(line, n, b);
+		putch(' ');
+	put(v.num);
 }
 
 /* Append the PID, PPID, PGID, SID, TPGID and state, each after sep. */
 static void
-ids(char *line, size_t *n, const struct pinfo *p, char sep, int width)
+ids(const struct pinfo *p, char sep, int width)
 {
-	const pid_t id[5] = { p->pid, p->ppid, p->pgid, p->sid, p->tpgid };
-	int i;
-
-	for (i = 0; i < 5; i++)
-		num(line, n, sep, id[i], width);
-	line[(*n)++] = sep;
-	line[(*n)++] = p->state;
-	line[(*n)++] = sep;
-	line[*n] = '\0';
+	num(sep, p->pid, width);
+	num(sep, p->ppid, width);
+	num(sep, p->pgid, width);
+	num(sep, p->sid, width);
+	num(sep, p->tpgid, width);
+	putch(sep);
+	putch(p->state);
+	putch(sep);
 }
 
 /*
- * Append the signals of mask: with all set, the common ones by name; then
- * the real-time ones, as ranges (RTMIN..RTMAX); sep between items.
+ * Append the signals of mask, comma-separated: with all set, the common
+ * ones by name, or "-" for none; then the real-time ones, as ranges
+ * (RTMIN..RTMAX).
  */
 static void
-sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
+sigs(uint64_t mask, int all)
 {
 	const char *s = "";
 	size_t i;
@@ -139,55 +161,43 @@ sigs(char *line, size_t *n, uint64_t mask, int all, const char *sep)
 
 	for (i = 0; all && i < sizeof(common); i++)
 		if (mask & BIT(common[i])) {
-			add(line, n, s);
-			add(line, n, sig_name(common[i]));
-			s = sep;
+			put(s);
+			put(sig_name(common[i]));
+			s = ",";
 		}
 	for (a = 32; a < NSIG; a = b + 1) {
 		for (b = a; b < NSIG && (mask & BIT(b)); b++)
 			;
 		if (b == a)
 			continue;
-		add(line, n, s);
-		add(line, n, sig_name(a));
+		put(s);
+		put(sig_name(a));
 		if (b - 1 > a) {
-			add(line, n, "..");
-			add(line, n, sig_name(b - 1));
+			put("..");
+			put(sig_name(b - 1));
 		}
-		s = sep;
+		s = ",";
 	}
 	if (*s == '\0' && all)
-		add(line, n, "-");
+		put("-");
 }
 
 /* Print one process of the tree and, below it, its children. */
 static void
-tree(struct view *v, struct proc *e, int depth)
+tree(struct proc *e, int depth)
 {
-	char line[768];
-	size_t n = 0;
 	int i;
 
 	e->done = 1;
-	ids(line, &n, &e->p, ' ', 5);
+	ids(&e->f.p, ' ', 5);
 	for (i = 1; i < depth && i < 16; i++)
-		add(line, &n, "   ");
-	add(line, &n, depth > 0 ? "\\_ " : "");
-	add(line, &n, e->cmd);
-	say(1, "%s", line);
-	for (i = 0; i < v->n; i++)
-		if (!v->t[i].done && v->t[i].p.ppid == e->p.pid)
-			tree(v, &v->t[i], depth + 1);
-}
-
-/* The masks of a process: blocked, ignored, caught, waited for. */
-static void
-masks(const struct proc *e, uint64_t m[4])
-{
-	m[0] = e->f.blocked;
-	m[1] = e->f.ignored;
-	m[2] = e->f.caught;
-	m[3] = e->f.waits;
+		put("   ");
+	put(depth > 0 ? "\\_ " : "");
+	put(e->cmd);
+	flush();
+	for (i = 0; i < v.n; i++)
+		if (!v.t[i].done && v.t[i].f.p.ppid == e->f.p.pid)
+			tree(&v.t[i], depth + 1);
 }
 
 /*
@@ -196,84 +206,86 @@ masks(const struct proc *e, uint64_t m[4])
  * none of these, ? none that /proc shows, and what it waits for unknown.
  */
 static void
-row(const struct view *v, const struct proc *e)
+row(const struct proc *e)
 {
-	char line[768];
-	uint64_t m[4];
-	size_t n = 0, i;
+	const uint64_t *m = e->f.mask;
+	size_t i, start;
 	int k;
 
-	masks(e, m);
-	if (v->tsv) {
-		add(line, &n, "proc");
-		ids(line, &n, &e->p, '\t', 0);
+	if (v.tsv) {
+		put("proc");
+		ids(&e->f.p, '\t', 0);
 		for (k = 0; k < 3; k++) {
-			sigs(line, &n, m[k], 1, ",");
-			add(line, &n, "\t");
+			sigs(m[k], 1);
+			putch('\t');
 		}
-		add(line, &n, e->p.comm);
-		add(line, &n, "\t");
-		add(line, &n, e->cmd);
-		add(line, &n, "\t");
+		put(e->f.p.comm);
+		putch('\t');
+		put(e->cmd);
+		putch('\t');
 		if (e->f.waits_known)
-			sigs(line, &n, m[3], 1, ",");
+			sigs(m[M_WAITED], 1);
 		else
-			add(line, &n, "?");
-		say(1, "%s", line);
+			putch('?');
+		flush();
 		return;
 	}
-	num(line, &n, ' ', e->p.pid, 5);
-	line[n++] = ' ';
+	num(' ', e->f.p.pid, 5);
+	putch(' ');
 	for (i = 0; i < sizeof(common); i++) {
-		size_t start = n;
-
+		start = v.len;
 		for (k = 0; k < 4; k++)
 			if (m[k] & BIT(common[i]))
-				line[n++] = "bicw"[k];
-		if (n == start)
-			line[n++] = e->f.waits_known ? '-' : '?';
-		while (n < start + 6)
-			line[n++] = ' ';
+				putch("bicw"[k]);
+		if (v.len == start)
+			putch(e->f.waits_known ? '-' : '?');
+		while (v.len < start + 6)
+			putch(' ');
 	}
 	for (k = 0; k < 4; k++)
 		if (m[k] >> 31) {
-			line[n++] = "bicw"[k];
-			line[n++] = ':';
-			sigs(line, &n, m[k], 0, ",");
-			line[n++] = ' ';
+			putch("bicw"[k]);
+			putch(':');
+			sigs(m[k], 0);
+			putch(' ');
 		}
-	while (line[n - 1] == ' ')
-		n--;
-	line[n] = '\0';
-	say(1, "%s", line);
+	while (v.line[v.len - 1] == ' ')
+		v.len--;
+	v.line[v.len] = '\0';
+	flush();
 }
 
 /* Print one finding: the process, a stable kind, a related number, advice. */
 static void
-finding(struct view *v, const struct proc *e, const char *kind, long other,
-    const char *text)
+finding(const struct proc *e, const struct finding *x)
 {
-	v->found++;
-	if (v->tsv)
-		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->p.pid : 0, kind,
-		    other, text);
+	v.found++;
+	if (v.tsv)
+		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->f.p.pid : 0, x->kind,
+		    x->other, x->text);
 	else if (e != NULL)
-		say(1, "  pid %d (%s): %s", (int)e->p.pid, e->p.comm, text);
+		say(1, "  pid %d (%s): %s", (int)e->f.p.pid, e->f.p.comm, x->text);
 	else
-		say(1, "  %s", text);
+		say(1, "  %s", x->text);
 }
 
-/* Every finding about one process, from judge.c, printed. */
+/*
+ * Every finding about one process, from judge.c, printed: its own, and
+ * those about the zombies among its children.
+ */
 static void
-judge_one(struct view *v, const struct proc *e)
+judge_one(const struct proc *e)
 {
-	struct finding out[JUDGE_MAX];
-	const struct proc *pp = lookup(v, e->p.ppid);
-	struct scene sc = { v->self, v->group, pp ? pp->p.comm : "?" };
-	int i, n = judge(&e->f, &sc, out);
+	const struct proc *pp = lookup(e->f.p.ppid);
+	struct scene sc = { v.self, v.group, pp ? pp->f.p.comm : "?", 0 };
+	int i, n;
 
+	for (i = 0; i < v.n; i++)
+		sc.zombies += v.t[i].f.p.state == 'Z' &&
+		    v.t[i].f.p.ppid == e->f.p.pid;
+	n = judge(&e->f, &sc, v.out);
 	for (i = 0; i < n; i++)
-		finding(v, e, out[i].kind, out[i].other, out[i].text);
+		finding(e, &v.out[i]);
 }
 
 /*
@@ -281,19 +293,20 @@ judge_one(struct view *v, const struct proc *e)
  * pidone forwards signals to. 0 when PID 1 has no such child.
  */
 static pid_t
-command_group(const struct view *v)
+command_group(void)
 {
 	const struct proc *best = NULL;
 	int i;
 
-	for (i = 0; i < v->n; i++) {
-		const struct proc *e = &v->t[i];
+	for (i = 0; i < v.n; i++) {
+		const struct proc *e = &v.t[i];
 
-		if (e->p.ppid == 1 && e->p.state != 'Z' && e->p.pid != v->self &&
-		    (best == NULL || e->p.start < best->p.start))
+		if (e->f.p.ppid == 1 && e->f.p.state != 'Z' &&
+		    e->f.p.pid != v.self &&
+		    (best == NULL || e->f.p.start < best->f.p.start))
 			best = e;
 	}
-	return best ? best->p.pgid : 0;
+	return best ? best->f.p.pgid : 0;
 }
 
 /*
@@ -301,157 +314,132 @@ command_group(const struct view *v)
  * marking each process listed (done, left set by the tree, goes back to 0).
  */
 static void
-groups(struct view *v)
+groups(void)
 {
-	char line[768];
 	int i, j, k;
 
-	for (i = 0; i < v->n; i++) {
-		if (!v->t[i].done)
+	for (i = 0; i < v.n; i++) {
+		if (!v.t[i].done)
 			continue;
-		say(1, "  session %d%s", (int)v->t[i].p.sid, v->t[i].p.sid ?
+		say(1, "  session %d%s", (int)v.t[i].f.p.sid, v.t[i].f.p.sid ?
 		    "" : " (outside this PID namespace)");
-		for (k = i; k < v->n; k++) {
-			const struct pinfo *g = &v->t[k].p;
-			size_t n;
+		for (k = i; k < v.n; k++) {
+			const struct pinfo *g = &v.t[k].f.p;
 
-			if (!v->t[k].done || g->sid != v->t[i].p.sid)
+			if (!v.t[k].done || g->sid != v.t[i].f.p.sid)
 				continue;
-			n = (size_t)fmt(line, sizeof(line), "    group %d%s:",
-			    (int)g->pgid, g->pgid == v->group && v->group > 0 ?
-			    " (the command's)" : "");
-			for (j = k; j < v->n; j++)
-				if (v->t[j].done && v->t[j].p.pgid == g->pgid &&
-				    v->t[j].p.sid == g->sid) {
-					v->t[j].done = 0;
-					if (n > 700) {
-						say(1, "%s", line);
-						n = 0;
-						add(line, &n, "     ");
+			v.len = (size_t)fmt(v.line, sizeof(v.line),
+			    "    group %d%s:", (int)g->pgid, g->pgid == v.group &&
+			    v.group > 0 ? " (the command's)" : "");
+			for (j = k; j < v.n; j++)
+				if (v.t[j].done && v.t[j].f.p.pgid == g->pgid &&
+				    v.t[j].f.p.sid == g->sid) {
+					v.t[j].done = 0;
+					if (v.len > 700) {
+						flush();
+						put("     ");
 					}
-					num(line, &n, ' ', v->t[j].p.pid, 0);
+					num(' ', v.t[j].f.p.pid, 0);
 				}
-			say(1, "%s", line);
+			flush();
 		}
 	}
 }
 
 /*
  * The cgroup's counters inspect reports: the v2 file, which is also the
- * name it reports, then the v1 file and the controller.
+ * name it reports and names the controller before its dot, then the v1
+ * file.
  */
 static const struct {
-	char key[16], v1[24], ctl[8];
+	char key[15], v1[22];
 } counters[] = {
-	{ "pids.current", "pids.current", "pids" },
-	{ "pids.max", "pids.max", "pids" },
-	{ "memory.current", "memory.usage_in_bytes", "memory" },
-	{ "memory.max", "memory.limit_in_bytes", "memory" },
+	{ "pids.current", "pids.current" },
+	{ "pids.max", "pids.max" },
+	{ "memory.current", "memory.usage_in_bytes" },
+	{ "memory.max", "memory.limit_in_bytes" },
 };
 
 /*
- * The cgroup's counters, where readable, into v (-1 where not), and
+ * The cgroup's counters, where readable, into v.cg (-1 where not), and
  * printed: rows of TSV, or one line each of text.
  */
 static void
-cgroup(const struct view *w, int64_t v[4])
+cgroup(void)
 {
-	char num[24];
 	size_t i;
 
-	if (!w->tsv)
+	if (!v.tsv)
 		say(1, "\ncgroup:");
 	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-		if (cgroup_read(counters[i].ctl, counters[i].v1, counters[i].key,
-		    &v[i]) < 0) {
-			v[i] = -1;
+		if (cgroup_read(counters[i].key, counters[i].v1, &v.cg[i]) < 0) {
+			v.cg[i] = -1;
 			continue;
 		}
-		if (v[i] == CGROUP_MAX)
-			fmt(num, sizeof(num), "max");
+		if (v.cg[i] == CGROUP_MAX)
+			fmt(v.num, sizeof(v.num), "max");
 		else
-			fmt(num, sizeof(num), "%lld", (long long)v[i]);
-		say(1, w->tsv ? "cgroup\t%s\t%s" : "  %s %s", counters[i].key,
-		    num);
+			fmt(v.num, sizeof(v.num), "%lld", (long long)v.cg[i]);
+		say(1, v.tsv ? "cgroup\t%s\t%s" : "  %s %s", counters[i].key,
+		    v.num);
 	}
-}
-
-/*
- * Findings about the whole: each live parent that leaves zombies, with
- * their count, and a cgroup near its pids.max.
- */
-static void
-judge_all(struct view *v, const int64_t cg[4])
-{
-	struct finding x;
-	int i, j, count;
-
-	for (i = 0; i < v->n; i++) {
-		for (count = 0, j = 0; j < v->n; j++)
-			count += v->t[j].p.state == 'Z' &&
-			    v->t[j].p.ppid == v->t[i].p.pid;
-		if (v->t[i].p.state != 'Z' &&
-		    judge_zombies(v->t[i].p.pid, v->t[i].p.comm, count, &x))
-			finding(v, &v->t[i], x.kind, x.other, x.text);
-	}
-	if (cg[0] >= 0 && cg[1] >= 0 && judge_pids(cg[0], cg[1], &x))
-		finding(v, NULL, x.kind, x.other, x.text);
 }
 
 /* Print the whole report: tree, groups, signals, then findings. */
 static void
-report(struct view *v)
+report(void)
 {
-	char text[96];
-	int64_t cg[4];
 	int i;
 
-	if (v->tsv) {
+	if (v.tsv) {
 		say(1, "#proc\tpid\tppid\tpgid\tsid\ttpgid\tstate\tblocked\t"
 		    "ignored\tcaught\tcomm\tcmdline\twaited");
 		say(1, "#find\tpid\tkind\tother\ttext");
 		say(1, "#cgroup\tkey\tvalue");
 	} else {
 		say(1, "   PID  PPID  PGID   SID TPGID S COMMAND");
-		for (i = 0; i < v->n; i++)
-			if (lookup(v, v->t[i].p.ppid) == NULL)
-				tree(v, &v->t[i], 0);
+		for (i = 0; i < v.n; i++)
+			if (lookup(v.t[i].f.p.ppid) == NULL)
+				tree(&v.t[i], 0);
 		say(1, "\nsessions and groups:");
-		groups(v);
+		groups();
 		say(1, "\nsignals (b blocked, i ignored, c caught, w waited for, "
 		    "- default, ? unknown):\n"
 		    "   PID HUP   INT   QUIT  TERM  USR1  USR2  WINCH CHLD  "
 		    "real-time");
 	}
-	for (i = 0; i < v->n; i++)
-		row(v, &v->t[i]);
-	cgroup(v, cg);
-	if (!v->tsv)
+	for (i = 0; i < v.n; i++)
+		row(&v.t[i]);
+	cgroup();
+	if (!v.tsv)
 		say(1, "\nfindings:");
-	if (v->total > v->n) {
-		fmt(text, sizeof(text), "only the first %d of %d processes "
-		    "are shown", v->n, v->total);
-		finding(v, NULL, "truncated", v->total, text);
+	if (v.total > v.n) {
+		v.out[0].kind = "truncated";
+		v.out[0].other = v.total;
+		fmt(v.out[0].text, sizeof(v.out[0].text), "only the first %d "
+		    "of %d processes are shown", v.n, v.total);
+		finding(NULL, &v.out[0]);
 	}
-	for (i = 0; i < v->n; i++)
-		judge_one(v, &v->t[i]);
-	judge_all(v, cg);
-	if (v->found == 0 && !v->tsv)
+	for (i = 0; i < v.n; i++)
+		judge_one(&v.t[i]);
+	if (v.cg[0] >= 0 && v.cg[1] >= 0 && judge_pids(v.cg[0], v.cg[1],
+	    &v.out[0]))
+		finding(NULL, &v.out[0]);
+	if (v.found == 0 && !v.tsv)
 		say(1, "  none");
 }
 
 /*
  * pidone --inspect. /proc must be this namespace's own, or every number
  * would belong to another: /proc/self names this process's PID there. A
- * report that could not be written whole is a failure (exit 111).
+ * report that could not be written whole is a failure (exit 111). Called
+ * once, with the view as the program started: all zero.
  */
 int
 inspect_main(int tsv)
 {
-	struct view v;
 	pid_t self;
 
-	memset(&v, 0, sizeof(v));
 	v.tsv = tsv;
 	v.self = getpid();
 	if ((self = proc_self()) != v.self) {
@@ -459,12 +447,12 @@ inspect_main(int tsv)
 		    errstr(errno) : "belongs to another PID namespace");
 		return EXIT_SYSTEM;
 	}
-	if (proc_each(collect, &v) < 0) {
+	if (proc_each(collect, NULL) < 0) {
 		warn("/proc: %s", errstr(errno));
 		return EXIT_SYSTEM;
 	}
-	v.group = command_group(&v);
-	report(&v);
+	v.group = command_group();
+	report();
 	if (out_error() != 0) {
 		warn("stdout: %s", errstr(out_error()));
 		return EXIT_SYSTEM;

@@ -11,6 +11,10 @@
 
 #define BIT(sig) ((uint64_t)1 << ((sig) - 1))
 
+/* Advice that more than one finding gives, as an argument: one copy. */
+#define UNDER "run the command under pidone"
+#define REAP "make it wait for its children, or end it"
+
 /*
  * What becomes of sig sent to the process. A handler or an ignore decides
  * it. A process asleep in sigwaitinfo shows the signals it waits for as
@@ -20,15 +24,15 @@
 enum verdict
 judge_signal(const struct facts *f, int sig)
 {
-	if (f->caught & BIT(sig))
+	if (f->mask[M_CAUGHT] & BIT(sig))
 		return V_CAUGHT;
-	if (f->ignored & BIT(sig))
+	if (f->mask[M_IGNORED] & BIT(sig))
 		return V_IGNORED;
-	if (f->waits_known && (f->waits & BIT(sig)))
-		return V_WAITED;
 	if (!f->waits_known)
 		return V_UNKNOWN;
-	return f->blocked & BIT(sig) ? V_HELD : V_DEFAULT;
+	if (f->mask[M_WAITED] & BIT(sig))
+		return V_WAITED;
+	return f->mask[M_BLOCKED] & BIT(sig) ? V_HELD : V_DEFAULT;
 }
 
 /* Add one finding to out at *n. */
@@ -52,67 +56,53 @@ int
 judge(const struct facts *f, const struct scene *sc,
     struct finding out[JUDGE_MAX])
 {
+	const struct pinfo *p = &f->p;
 	enum verdict term = judge_signal(f, SIGTERM), in = judge_signal(f, SIGINT);
-	int ns = f->pgid == 0 || f->sid == 0, n = 0;
+	int ns = p->pgid == 0 || p->sid == 0, n = 0;
 	struct finding *x;
 
-	if (f->state == 'Z') {
-		x = add(out, &n, "zombie", f->ppid);
+	if (p->state == 'Z') {
+		x = add(out, &n, "zombie", p->ppid);
 		fmt(x->text, sizeof(x->text), "zombie not reaped by its live "
-		    "parent %d (%s): %s", (int)f->ppid, sc->parent,
-		    f->ppid == 1 ? "run the command under pidone" : "make it "
-		    "wait for its children, or end it");
+		    "parent %d (%s): %s", (int)p->ppid, sc->parent,
+		    p->ppid == 1 ? UNDER : REAP);
 		return n;
 	}
-	if (ns || (sc->group > 0 && f->pid != 1 && f->pid != sc->self &&
-	    f->pgid != sc->group)) {
+	if (ns || (sc->group > 0 && p->pid != 1 && p->pid != sc->self &&
+	    p->pgid != sc->group)) {
 		x = add(out, &n, ns ? "outside-ns" : "outside-group",
-		    ns ? f->pgid : sc->group);
+		    ns ? p->pgid : sc->group);
 		fmt(x->text, sizeof(x->text), "group %d, session %d: outside %s,"
-		    " so %s signals miss it: %s", (int)f->pgid, (int)f->sid,
-		    ns ? "this PID namespace (crun exec before 1.20, bare "
-		    "unshare)" : "the command's group (setsid daemon, exec "
-		    "session)", ns ? "group" : "forwarded", !ns ? "keep it in "
-		    "that group, or let pidone --grace TERM it" : f->pid == 1 ?
-		    "make PID 1 a session leader (setsid)" : "start it with "
-		    "pidone --exec");
+		    " so %s signals miss it: %s", (int)p->pgid, (int)p->sid,
+		    ns ? "this PID namespace" : "the command's group",
+		    ns ? "group" : "forwarded", !ns ? "keep it in that group, "
+		    "or let pidone --grace TERM it" : p->pid == 1 ? "make PID 1 "
+		    "a session leader (setsid)" : "start it with pidone --exec");
 	}
-	if (f->pid == 1 && (term == V_DEFAULT || term == V_IGNORED)) {
+	if (p->pid == 1 && (term == V_DEFAULT || term == V_IGNORED)) {
 		x = add(out, &n, "pid1-drops-term", 0);
 		fmt(x->text, sizeof(x->text), "PID 1 neither catches nor blocks "
-		    "TERM%s, so the kernel drops it: run the command under "
-		    "pidone", in == V_DEFAULT || in == V_IGNORED ? " or INT" : "");
+		    "TERM%s, so the kernel drops it: %s", in == V_DEFAULT ||
+		    in == V_IGNORED ? " or INT" : "", UNDER);
 	}
 	if (term == V_IGNORED)
 		fmt(add(out, &n, "ignores-term", SIGTERM)->text, sizeof(out[0].text),
-		    "ignores TERM, so only KILL stops it: stop ignoring TERM "
-		    "(exec keeps it ignored)");
+		    "ignores TERM, so only KILL stops it (exec keeps it ignored)");
 	/* A running process may block TERM for a moment, as shells do while
 	 * they fork: only a sleeping one shows the mask it keeps. */
-	if (term == V_HELD && f->state != 'R')
+	if (term == V_HELD && p->state != 'R')
 		fmt(add(out, &n, "blocks-term", SIGTERM)->text, sizeof(out[0].text),
-		    "blocks TERM, and nothing takes it: it stays pending "
-		    "(unblock TERM, or read it; exec keeps the mask)");
+		    "blocks TERM, and nothing takes it: it stays pending (exec "
+		    "keeps the mask)");
+	/* Each zombie holds a PID, which counts against the cgroup's pids.max
+	 * like any process. PID 1's zombies each have their own finding,
+	 * which tells to run under pidone. */
+	if (sc->zombies > 0 && p->pid > 1)
+		fmt(add(out, &n, "zombies", sc->zombies)->text,
+		    sizeof(out[0].text), "leaves %d zombie%s unreaped, each "
+		    "holding a PID: %s", sc->zombies, sc->zombies == 1 ? "" : "s",
+		    REAP);
 	return n;
-}
-
-/*
- * A live parent that leaves count zombies unreaped: each holds a PID, which
- * counts against the cgroup's pids.max like any process. Returns 1 with the
- * finding in x, or 0 when there is none (no zombie, or PID 1's, which the
- * zombie finding already tells to run under pidone).
- */
-int
-judge_zombies(pid_t parent, const char *name, int count, struct finding *x)
-{
-	if (count <= 0 || parent <= 1)
-		return 0;
-	x->kind = "zombies";
-	x->other = count;
-	fmt(x->text, sizeof(x->text), "%s leaves %d zombie%s unreaped, each "
-	    "holding a PID of the cgroup's: make it wait for its children, or "
-	    "end it", name, count, count == 1 ? "" : "s");
-	return 1;
 }
 
 /*
@@ -127,7 +117,7 @@ judge_pids(int64_t current, int64_t max, struct finding *x)
 	x->kind = "pids-near-limit";
 	x->other = (long)max;
 	fmt(x->text, sizeof(x->text), "the cgroup holds %lld of its %lld "
-	    "processes: at the limit every fork fails (zombies count too)",
+	    "PIDs: at the limit every fork fails",
 	    (long long)current, (long long)max);
 	return 1;
 }

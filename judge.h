@@ -5,19 +5,31 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "proc.h"
+
+/*
+ * The signal masks of a process, in the order of SigBlk, SigIgn and SigCgt
+ * in /proc/PID/status (proc_masks fills the first three in place), then
+ * what it waits for.
+ */
+enum { M_BLOCKED, M_IGNORED, M_CAUGHT, M_WAITED };
+
 /* What /proc states of one process, and nothing inferred. */
 struct facts {
-	pid_t pid, ppid, pgid, sid;
-	char state;			/* R, S, D, T, Z, ... */
-	uint64_t blocked, ignored, caught;	/* SigBlk, SigIgn, SigCgt */
+	struct pinfo p;			/* its IDs and state: R, S, D, T, Z... */
+	uint64_t mask[4];		/* by M_*: waited for, in sigwaitinfo or
+					   by a signalfd */
 	int waits_known;		/* 0: pidone could not read what it waits for */
-	uint64_t waits;			/* taken in sigwaitinfo or by a signalfd */
 };
 
-/* Where the process stands: pidone's own PID, the command's group. */
+/*
+ * Where the process stands: pidone's own PID, the command's group, its
+ * parent, and how many of its children are zombies.
+ */
 struct scene {
 	pid_t self, group;
 	const char *parent;		/* the parent's name, or "?" */
+	int zombies;
 };
 
 /* What becomes of a signal sent to the process, as far as /proc tells. */
@@ -40,8 +52,6 @@ struct finding {
 #define JUDGE_MAX 4
 
 enum verdict judge_signal(const struct facts *f, int sig);
-int judge_zombies(pid_t parent, const char *name, int count,
-    struct finding *x);
 int judge_pids(int64_t current, int64_t max, struct finding *x);
 int judge(const struct facts *f, const struct scene *sc,
     struct finding out[JUDGE_MAX]);

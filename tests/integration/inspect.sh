@@ -81,7 +81,7 @@ test_inspect_known_situations() {
 		"signal row of the process blocking INT"
 	assert_grep "^  pid $ign \(insp_sig\): ignores TERM, so only KILL stops it" out.txt \
 		"ignores-term in words"
-	assert_grep "^  pid $dmn \(insp_sig\): group $dmn, session $dmn: outside the command's group \(setsid daemon, exec session\), so forwarded signals miss it" \
+	assert_grep "^  pid $dmn \(insp_sig\): group $dmn, session $dmn: outside the command's group, so forwarded signals miss it: keep it in that group" \
 		out.txt "outside-group in words"
 	[ "$(sed -n '/^findings:/,$p' out.txt | grep -c '^  pid ')" = 5 ] ||
 		{ cat out.txt; fail "not 5 findings in words"; }

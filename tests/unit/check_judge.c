@@ -16,16 +16,16 @@ plain(pid_t pid)
 	struct facts f;
 
 	memset(&f, 0, sizeof(f));
-	f.pid = pid;
-	f.ppid = 1;
-	f.pgid = 10;
-	f.sid = 10;
-	f.state = 'S';
+	f.p.pid = pid;
+	f.p.ppid = 1;
+	f.p.pgid = 10;
+	f.p.sid = 10;
+	f.p.state = 'S';
 	f.waits_known = 1;
 	return f;
 }
 
-static const struct scene scene = { 5, 10, "pidone" };
+static const struct scene scene = { 5, 10, "pidone", 0 };
 
 /* Index of the finding of kind in out[0..n), or -1. */
 static int
@@ -45,17 +45,18 @@ START_TEST(verdicts)
 	struct facts f = plain(20);
 
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_DEFAULT);
-	f.blocked = BIT(SIGTERM);
+	f.mask[M_BLOCKED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_HELD);
-	f.waits = BIT(SIGTERM);
+	f.mask[M_WAITED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_WAITED);
-	f.ignored = BIT(SIGTERM);
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_IGNORED);
-	f.caught = BIT(SIGTERM);
+	f.mask[M_CAUGHT] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_CAUGHT);
 	/* Another signal's bits say nothing about TERM. */
 	f = plain(20);
-	f.caught = f.ignored = f.blocked = f.waits = ~BIT(SIGTERM);
+	f.mask[M_CAUGHT] = f.mask[M_IGNORED] = ~BIT(SIGTERM);
+	f.mask[M_BLOCKED] = f.mask[M_WAITED] = ~BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_DEFAULT);
 }
 END_TEST
@@ -67,11 +68,11 @@ START_TEST(verdicts_unknown)
 
 	f.waits_known = 0;
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_UNKNOWN);
-	f.blocked = BIT(SIGTERM);
+	f.mask[M_BLOCKED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_UNKNOWN);
-	f.ignored = BIT(SIGTERM);
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_IGNORED);
-	f.caught = BIT(SIGTERM);
+	f.mask[M_CAUGHT] = BIT(SIGTERM);
 	ck_assert_int_eq(judge_signal(&f, SIGTERM), V_CAUGHT);
 }
 END_TEST
@@ -83,16 +84,16 @@ START_TEST(pid1_drops_term)
 	struct finding out[JUDGE_MAX];
 	int n, i;
 
-	f.ppid = 0;
-	f.pgid = f.sid = 1;
-	f.waits = BIT(SIGCHLD);
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
+	f.mask[M_WAITED] = BIT(SIGCHLD);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	i = find(out, n, "pid1-drops-term");
 	ck_assert_int_ge(i, 0);
 	ck_assert_ptr_nonnull(strstr(out[i].text, "TERM or INT"));
 	/* INT caught: the advice names TERM only. */
-	f.caught = BIT(SIGINT);
+	f.mask[M_CAUGHT] = BIT(SIGINT);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_ptr_null(strstr(out[0].text, "or INT"));
@@ -105,8 +106,8 @@ START_TEST(pid1_unknown)
 	struct facts f = plain(1);
 	struct finding out[JUDGE_MAX];
 
-	f.ppid = 0;
-	f.pgid = f.sid = 1;
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
 	f.waits_known = 0;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 }
@@ -118,10 +119,10 @@ START_TEST(pid1_pidone)
 	struct facts f = plain(1);
 	struct finding out[JUDGE_MAX];
 
-	f.ppid = 0;
-	f.pgid = f.sid = 1;
-	f.blocked = ALL & ~BIT(SIGKILL) & ~BIT(SIGSTOP);
-	f.waits = ALL;
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
+	f.mask[M_BLOCKED] = ALL & ~BIT(SIGKILL) & ~BIT(SIGSTOP);
+	f.mask[M_WAITED] = ALL;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 }
 END_TEST
@@ -133,17 +134,17 @@ START_TEST(blocks_term)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.blocked = BIT(SIGTERM);
+	f.mask[M_BLOCKED] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "blocks-term");
 	ck_assert_int_eq(out[0].other, SIGTERM);
-	f.state = 'R';
+	f.p.state = 'R';
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
-	f.state = 'S';
-	f.waits = BIT(SIGTERM);
+	f.p.state = 'S';
+	f.mask[M_WAITED] = BIT(SIGTERM);
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
-	f.waits = 0;
+	f.mask[M_WAITED] = 0;
 	f.waits_known = 0;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 }
@@ -156,18 +157,18 @@ START_TEST(zombie)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.state = 'Z';
-	f.ppid = 7;
-	f.pgid = 0;
-	f.ignored = BIT(SIGTERM);
-	n = judge(&f, &(struct scene){ 5, 10, "sh" }, out);
+	f.p.state = 'Z';
+	f.p.ppid = 7;
+	f.p.pgid = 0;
+	f.mask[M_IGNORED] = BIT(SIGTERM);
+	n = judge(&f, &(struct scene){ 5, 10, "sh", 0 }, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "zombie");
 	ck_assert_int_eq(out[0].other, 7);
 	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 7 "
 	    "(sh): make it wait for its children, or end it");
-	f.ppid = 1;
-	n = judge(&f, &(struct scene){ 5, 10, "tini" }, out);
+	f.p.ppid = 1;
+	n = judge(&f, &(struct scene){ 5, 10, "tini", 0 }, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].text, "zombie not reaped by its live parent 1 "
 	    "(tini): run the command under pidone");
@@ -181,13 +182,13 @@ START_TEST(outside)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.pgid = 30;
+	f.p.pgid = 30;
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "outside-group");
 	ck_assert_int_eq(out[0].other, scene.group);
 	ck_assert_ptr_nonnull(strstr(out[0].text, "keep it in that group"));
-	f.sid = 0;
+	f.p.sid = 0;
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "outside-ns");
@@ -195,15 +196,15 @@ START_TEST(outside)
 	ck_assert_ptr_nonnull(strstr(out[0].text, "pidone --exec"));
 	/* pidone itself, PID 1, and any process when there is no group: fine. */
 	f = plain(5);
-	f.pgid = 5;
+	f.p.pgid = 5;
 	ck_assert_int_eq(judge(&f, &scene, out), 0);
 	f = plain(30);
-	f.pgid = 30;
-	ck_assert_int_eq(judge(&f, &(struct scene){ 5, 0, "?" }, out), 0);
+	f.p.pgid = 30;
+	ck_assert_int_eq(judge(&f, &(struct scene){ 5, 0, "?", 0 }, out), 0);
 	/* A PID 1 outside the namespace's sessions is told to lead one. */
 	f = plain(1);
-	f.pgid = f.sid = 0;
-	f.caught = BIT(SIGTERM);
+	f.p.pgid = f.p.sid = 0;
+	f.mask[M_CAUGHT] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "outside-ns");
@@ -218,19 +219,68 @@ START_TEST(ignores_term)
 	struct finding out[JUDGE_MAX];
 	int n;
 
-	f.ignored = BIT(SIGTERM);
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(out[0].kind, "ignores-term");
 	ck_assert_int_eq(out[0].other, SIGTERM);
 	f = plain(1);
-	f.pgid = f.sid = 0;
-	f.ignored = BIT(SIGTERM);
+	f.p.pgid = f.p.sid = 0;
+	f.mask[M_IGNORED] = BIT(SIGTERM);
 	n = judge(&f, &scene, out);
 	ck_assert_int_eq(n, 3);
 	ck_assert_int_ge(find(out, n, "outside-ns"), 0);
 	ck_assert_int_ge(find(out, n, "pid1-drops-term"), 0);
 	ck_assert_int_ge(find(out, n, "ignores-term"), 0);
+}
+END_TEST
+
+/* A live parent leaving zombies: their count; PID 1's have their own findings. */
+START_TEST(zombies)
+{
+	struct facts f = plain(20);
+	struct scene sc = scene;
+	struct finding out[JUDGE_MAX];
+	int n;
+
+	sc.zombies = 3;
+	n = judge(&f, &sc, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(out[0].kind, "zombies");
+	ck_assert_int_eq(out[0].other, 3);
+	ck_assert_str_eq(out[0].text, "leaves 3 zombies unreaped, each holding "
+	    "a PID: make it wait for its children, or end it");
+	sc.zombies = 1;
+	n = judge(&f, &sc, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_nonnull(strstr(out[0].text, "leaves 1 zombie unreaped"));
+	/* Alongside its other findings. */
+	f.mask[M_IGNORED] = BIT(SIGTERM);
+	n = judge(&f, &sc, out);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_ge(find(out, n, "ignores-term"), 0);
+	ck_assert_int_ge(find(out, n, "zombies"), 0);
+	f = plain(1);
+	f.p.ppid = 0;
+	f.p.pgid = f.p.sid = 1;
+	f.mask[M_CAUGHT] = BIT(SIGTERM) | BIT(SIGINT);
+	ck_assert_int_eq(judge(&f, &sc, out), 0);
+}
+END_TEST
+
+/* A cgroup within 10% of its pids.max, and not below. */
+START_TEST(pids_near_limit)
+{
+	struct finding x;
+
+	ck_assert_int_eq(judge_pids(35, 40, &x), 0);
+	ck_assert_int_eq(judge_pids(36, 40, &x), 1);
+	ck_assert_str_eq(x.kind, "pids-near-limit");
+	ck_assert_int_eq(x.other, 40);
+	ck_assert_ptr_nonnull(strstr(x.text, "36 of its 40"));
+	ck_assert_int_eq(judge_pids(40, 40, &x), 1);
+	ck_assert_int_eq(judge_pids(5000, INT64_MAX, &x), 0);
+	ck_assert_int_eq(judge_pids(0, 0, &x), 0);
 }
 END_TEST
 
@@ -251,6 +301,8 @@ judge_suite(void)
 	tcase_add_test(t, zombie);
 	tcase_add_test(t, outside);
 	tcase_add_test(t, ignores_term);
+	tcase_add_test(t, zombies);
+	tcase_add_test(t, pids_near_limit);
 	suite_add_tcase(s, t);
 	return s;
 }
