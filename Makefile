@@ -48,14 +48,15 @@ SMALL = -fno-optimize-sibling-calls -fno-move-loop-invariants \
 	-fno-caller-saves -fno-if-conversion -fno-ipa-modref
 # x86 targets ($(1): uname -m or a GNU triplet; $(2): musl or glibc).
 # pidone has no floating point, so no SSE registers: the functions with
-# variable arguments no longer save them (200 bytes). With musl, the canary
-# is read from musl's __stack_chk_guard, which its start-up sets from the
-# kernel's random bytes as it sets the thread's copy: the same value, in a
-# 7-byte load instead of a 9-byte %fs one, twice in each of some 60
-# functions. glibc keeps no such variable.
-x86 = $(if $(filter x86_64% i%86%,$(1)),-mgeneral-regs-only \
+# variable arguments no longer save them (200 bytes); and its tables need
+# only the ABI's alignment, not 32 bytes for vector loads (80). With musl,
+# the canary is read from musl's __stack_chk_guard, which its start-up sets
+# from the kernel's random bytes as it sets the thread's copy: the same
+# value, in a 7-byte load instead of a 9-byte %fs one, twice in each of
+# some 60 functions. glibc keeps no such variable.
+x86 = $(if $(filter x86_64% i%86%,$(1)),-mgeneral-regs-only -malign-data=abi \
 	$(if $(filter musl,$(2)),-mstack-protector-guard=global))
-X86_FLAGS = -mgeneral-regs-only -mstack-protector-guard=global
+X86_FLAGS = -mgeneral-regs-only -malign-data=abi -mstack-protector-guard=global
 CFLAGS += $(call x86,$(shell uname -m),$(if $(MUSL),musl,glibc))
 ifeq ($(CI),true)
 CFLAGS += -Werror
