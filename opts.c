@@ -111,28 +111,14 @@ static const struct {
 typedef char fields_fit_set[FIELD(rewrite) < 32 ? 1 : -1];
 
 /*
- * The environment's settings, each standing for a flag, since docker run
- * --init, compose's init: true and podman --init pass the init no flags.
- * A boolean (kind b) is on unless empty or 0; a value (v) is the flag's
- * argument; a list (l) is several, separated by spaces or commas; a count
- * (n) is how many times the flag is given.
+ * The options the environment can set, in the order it is read, since
+ * docker run --init, compose's init: true and podman --init pass the init
+ * no flags. Each one's variable is PIDONE_ and its long name in capitals,
+ * '-' as '_' (env_name()). A flag's is a boolean, on unless empty or 0,
+ * but -v's is the count; -r's and -e's are lists of values, separated by
+ * spaces or commas; any other's is the flag's value.
  */
-static const struct {
-	char name[21];
-	char code;
-	char kind;
-} envtab[] = {
-	{ "PIDONE_SINGLE_CHILD", 'c', 'b' },
-	{ "PIDONE_SUBREAPER", 's', 'b' },
-	{ "PIDONE_WAIT_ALL", 'W', 'b' },
-	{ "PIDONE_WARN_REAP", 'w', 'b' },
-	{ "PIDONE_VERBOSE", 'v', 'n' },
-	{ "PIDONE_GRACE", 'G', 'v' },
-	{ "PIDONE_DRAIN", 'D', 'v' },
-	{ "PIDONE_PDEATH_SIGNAL", 'p', 'v' },
-	{ "PIDONE_REWRITE", 'r', 'l' },
-	{ "PIDONE_EXPECT", 'e', 'l' },
-};
+static const char envopts[] = "csWwvGDpre";
 
 /* The variable being read, named in messages about its value; or NULL. */
 static const char *from_env;
@@ -334,25 +320,43 @@ apply_list(struct opts *o, int code, const char *v)
 	}
 }
 
-/* One variable of envtab, set to v. */
-static int
-apply_env(struct opts *o, size_t i, const char *v)
+/*
+ * The name of option i's variable: PIDONE_SINGLE_CHILD for --single-child.
+ * Built in a static buffer, which from_env then names: a table of the names
+ * was larger than the code.
+ */
+static const char *
+env_name(int i)
 {
-	int k = find_code(envtab[i].code), n;
+	static char name[sizeof("PIDONE_PDEATH_SIGNAL")];
+	const char *s = lname;
+	char *p = name + 7;
 
-	switch (envtab[i].kind) {
-	case 'b':
-		*(int *)field(o, k) = on(v);
-		return 0;
-	case 'n':
-		if ((n = parse_code(v)) < 0)
-			return bad("not a number in 0..255", v);
-		o->verbose = n;
-		return 0;
-	case 'l':
-		return apply_list(o, k, v);
-	}
-	return apply(o, k, v);
+	memcpy(name, "PIDONE_", 7);
+	while (i-- > 0)
+		s += strlen(s) + 1;
+	for (; *s != '\0' && p < name + sizeof(name) - 1; s++)
+		*p++ = *s == '-' ? '_' : (char)(*s - 'a' + 'A');
+	*p = '\0';
+	return name;
+}
+
+/* Option i's variable, set to v. */
+static int
+apply_env(struct opts *o, int i, const char *v)
+{
+	int n;
+
+	if (optab[i].code == 'r' || optab[i].code == 'e')
+		return apply_list(o, i, v);
+	if (optab[i].value == ARG)
+		return apply(o, i, v);
+	if (optab[i].code != 'v')
+		n = on(v);
+	else if ((n = parse_code(v)) < 0)
+		return bad("not a number in 0..255", v);
+	*(int *)field(o, i) = n;
+	return 0;
 }
 
 /*
@@ -397,17 +401,16 @@ int
 opts_env(struct opts *o, char *const *envp)
 {
 	unsigned cmdline = o->set;
-	const char *v;
-	size_t i;
-	int r;
+	const char *v, *c;
+	int i, r;
 
 	r = env_peers(o, envp, cmdline);
-	for (i = 0; r == 0 && i < sizeof(envtab) / sizeof(envtab[0]); i++) {
-		if ((cmdline & 1u << optab[find_code(envtab[i].code)].field) ||
-		    (v = env_value(envp, envtab[i].name)) == NULL)
-			continue;
-		from_env = envtab[i].name;
-		r = apply_env(o, i, v);
+	for (c = envopts; r == 0 && *c != '\0'; c++) {
+		i = find_code(*c);
+		from_env = env_name(i);
+		if (!(cmdline & 1u << optab[i].field) &&
+		    (v = env_value(envp, from_env)) != NULL)
+			r = apply_env(o, i, v);
 	}
 	from_env = NULL;
 	o->set = cmdline;	/* apply() marks what it sets; the environment
