@@ -131,16 +131,16 @@ static const char *from_env;
 static int
 bad(const char *what, const char *value)
 {
-	char shown[80];
+	/* Static, not on the stack, where an array costs a canary: there is
+	 * one message, and then pidone exits. */
+	static char shown[80];
 
-	if (from_env != NULL && value != NULL)
-		warn("%s: %s: %s (see pidone --help)", from_env, what,
-		    out_value(value, shown, sizeof(shown)));
-	else if (value == NULL)
+	if (value == NULL)
 		warn("%s (see pidone --help)", what);
-	else
-		warn("%s: %s (see pidone --help)", what,
-		    out_value(value, shown, sizeof(shown)));
+	else	/* "VAR: " first when the value is a variable's */
+		warn("%s%s%s: %s (see pidone --help)",
+		    from_env != NULL ? from_env : "", from_env != NULL ? ": " : "",
+		    what, out_value(value, shown, sizeof(shown)));
 	return EXIT_USAGE;
 }
 
