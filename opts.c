@@ -221,25 +221,39 @@ find_long(const char *name, size_t len)
 	return -1;
 }
 
+/*
+ * Apply option k, written name on the command line. An option that takes
+ * a value has it in val (after '=', or the rest of a cluster), or else in
+ * the next word, argv[*i + 1].
+ */
+static int
+take(struct opts *o, int k, const char *name, const char *val, int argc,
+    char **argv, int *i)
+{
+	if (optab[k].value == ARG && val == NULL) {
+		if (*i + 1 >= argc)
+			return bad("option needs a value", name);
+		val = argv[++*i];
+	}
+	return apply(o, k, val);
+}
+
 /* Parse one long option at argv[*i]: --name, --name=value, --name value. */
 static int
 parse_long(struct opts *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i] + 2;
 	size_t n;
-	int k, arg;
+	int k;
 
 	for (n = 0; a[n] != '\0' && a[n] != '='; n++)
 		;
 	if ((k = find_long(a, n)) < 0)
 		return bad("unknown option", argv[*i]);
-	arg = optab[k].value == ARG;
-	if (!arg && a[n] != '\0')
+	if (optab[k].value != ARG && a[n] != '\0')
 		return bad("option takes no value", argv[*i]);
-	if (arg && a[n] == '\0' && *i + 1 >= argc)
-		return bad("option needs a value", argv[*i]);
-	return apply(o, k, !arg ? NULL : a[n] != '\0' ? a + n + 1 :
-	    argv[++*i]);
+	return take(o, k, argv[*i], a[n] != '\0' ? a + n + 1 : NULL, argc,
+	    argv, i);
 }
 
 /* Parse one cluster of short options at argv[*i], such as -vvc or -e143. */
@@ -255,16 +269,10 @@ parse_short(struct opts *o, int argc, char **argv, int *i)
 		/* The control characters are the codes of long-only options. */
 		if (*a < 32 || (k = find_code(*a)) < 0)
 			return bad("unknown option", opt);
-		if (optab[k].value != ARG) {
-			if ((r = apply(o, k, NULL)) != 0)
-				return r;
-			continue;
-		}
-		if (a[1] != '\0')
-			return apply(o, k, a + 1);
-		if (*i + 1 >= argc)
-			return bad("option needs a value", opt);
-		return apply(o, k, argv[++*i]);
+		/* An option's value ends the cluster. */
+		if ((r = take(o, k, opt, a[1] != '\0' ? a + 1 : NULL, argc,
+		    argv, i)) != 0 || optab[k].value == ARG)
+			return r;
 	}
 	return 0;
 }
