@@ -289,11 +289,18 @@ opts_init(struct opts *o)
 		o->rewrite[s] = (unsigned char)s;
 }
 
+/* Whether a variable's value is "0". */
+static int
+zero(const char *v)
+{
+	return v[0] == '0' && v[1] == '\0';
+}
+
 /* A boolean variable: on unless empty or 0. */
 static int
 on(const char *v)
 {
-	return *v != '\0' && strcmp(v, "0") != 0;
+	return *v != '\0' && !zero(v);
 }
 
 /* Whether c separates the items of a list value. */
@@ -385,7 +392,7 @@ env_peers(struct opts *o, char *const *envp, unsigned cmdline)
 		if (env_value(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
 			o->single = 0;
 		if ((v = env_value(envp, "DUMB_INIT_SETSID")) != NULL &&
-		    strcmp(v, "0") == 0)
+		    zero(v))
 			o->single = 1;
 	}
 	if (!(cmdline & SET(verbose)) &&
@@ -440,7 +447,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 
 		if (a[0] != '-' || a[1] == '\0')
 			break;
-		if (strcmp(a, "--") == 0) {
+		if (a[1] == '-' && a[2] == '\0') {	/* "--" */
 			i++;
 			break;
 		}
