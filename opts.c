@@ -310,9 +310,9 @@ sep(char c)
 	return c == ' ' || c == ',';
 }
 
-/* Apply each item of a list value, separated by spaces or commas. */
+/* Apply option i to each item of a list value, separated by spaces or commas. */
 static int
-apply_list(struct opts *o, int code, const char *v)
+apply_list(struct opts *o, int i, const char *v)
 {
 	char item[64];
 	size_t n;
@@ -329,7 +329,7 @@ apply_list(struct opts *o, int code, const char *v)
 			return bad("value too long", v);
 		memcpy(item, v, n);
 		item[n] = '\0';
-		if ((r = apply(o, code, item)) != 0)
+		if ((r = apply(o, i, item)) != 0)
 			return r;
 		v += n;
 	}
