@@ -62,43 +62,63 @@ static const char license[] =
 "SOFTWARE.\n";
 
 /*
- * The long options, NUL-separated, and at the same index in lcode each
- * one's code: its short form, or a control character where it has none.
- * Those in needarg take a value. Strings rather than a table of structs:
- * no padding, no pointers.
+ * The long options, NUL-separated, in --help's order; at the same index in
+ * optab, what each one does.
  */
 static const char lname[] =
     "single-child\0process-group\0subreaper\0pdeath-signal\0expect\0"
     "rewrite\0grace\0wait-all\0pause\0exec\0setsid\0setpgid\0inspect\0"
     "format\0verbose\0warn-reap\0drain\0help\0version\0license\0";
-static const char lcode[] = "cgsperGWPx\1\2i\3vwDhVl";
-static const char needarg[] = "perGD\3";
 
 /*
- * The environment's settings, each standing for a flag, since docker run
- * --init, compose's init: true and podman --init pass the init no flags.
- * A boolean (kind b) is on unless empty or 0; a value (v) is the flag's
- * argument; a list (l) is several, separated by spaces or commas; a count
- * (n) is how many times the flag is given. off is the field a boolean sets.
+ * Each option's code (its short form, or a control character where it has
+ * none), the field of struct opts it sets, as an index of ints (FIELD), and
+ * the value it stores there: INC for one more, ARG for an option that takes
+ * a value, which apply() parses into the field. Bytes, not a switch: a
+ * flag or a mode is a store, and a table of three bytes is smaller than
+ * the code for each; no pointers, no padding.
  */
+enum { INC = 0xfe, ARG = 0xff };
 static const struct {
-	char name[21];
 	char code;
-	char kind;
-	unsigned short set;
-	unsigned char off;
-} envtab[] = {
-	{ "PIDONE_SINGLE_CHILD", 'c', 'b', SET_SINGLE, offsetof(struct opts, single) },
-	{ "PIDONE_SUBREAPER", 's', 'b', SET_SUBREAPER, offsetof(struct opts, subreaper) },
-	{ "PIDONE_WAIT_ALL", 'W', 'b', SET_WAIT_ALL, offsetof(struct opts, wait_all) },
-	{ "PIDONE_WARN_REAP", 'w', 'b', SET_WARN_REAP, offsetof(struct opts, warn_reap) },
-	{ "PIDONE_VERBOSE", 'v', 'n', SET_VERBOSE, 0 },
-	{ "PIDONE_GRACE", 'G', 'v', SET_GRACE, 0 },
-	{ "PIDONE_DRAIN", 'D', 'v', SET_DRAIN, 0 },
-	{ "PIDONE_PDEATH_SIGNAL", 'p', 'v', SET_PDEATH, 0 },
-	{ "PIDONE_REWRITE", 'r', 'l', SET_REWRITE, 0 },
-	{ "PIDONE_EXPECT", 'e', 'l', SET_EXPECT, 0 },
+	unsigned char field;
+	unsigned char value;
+} optab[] = {
+	{ 'c', FIELD(single), 1 },
+	{ 'g', FIELD(single), 0 },
+	{ 's', FIELD(subreaper), 1 },
+	{ 'p', FIELD(pdeath), ARG },
+	{ 'e', FIELD(expect), ARG },
+	{ 'r', FIELD(rewrite), ARG },
+	{ 'G', FIELD(grace_ms), ARG },
+	{ 'W', FIELD(wait_all), 1 },
+	{ 'P', FIELD(mode), MODE_PAUSE },
+	{ 'x', FIELD(mode), MODE_EXEC },
+	{ 1, FIELD(exec_how), EXEC_SETSID },	/* --setsid */
+	{ 2, FIELD(exec_how), EXEC_SETPGID },	/* --setpgid */
+	{ 'i', FIELD(mode), MODE_INSPECT },
+	{ 3, FIELD(tsv), ARG },			/* --format */
+	{ 'v', FIELD(verbose), INC },
+	{ 'w', FIELD(warn_reap), 1 },
+	{ 'D', FIELD(drain_ms), ARG },
+	{ 'h', FIELD(mode), MODE_HELP },
+	{ 'V', FIELD(mode), MODE_VERSION },
+	{ 'l', FIELD(mode), MODE_LICENSE },
 };
+#define NOPTS (sizeof(optab) / sizeof(optab[0]))
+
+/* Every field an option sets has its bit in o->set (SET). */
+typedef char fields_fit_set[FIELD(rewrite) < 32 ? 1 : -1];
+
+/*
+ * The options the environment can set, in the order it is read, since
+ * docker run --init, compose's init: true and podman --init pass the init
+ * no flags. Each one's variable is PIDONE_ and its long name in capitals,
+ * '-' as '_' (env_name()). A flag's is a boolean, on unless empty or 0,
+ * but -v's is the count; -r's and -e's are lists of values, separated by
+ * spaces or commas; any other's is the flag's value.
+ */
+static const char envopts[] = "csWwvGDpre";
 
 /* The variable being read, named in messages about its value; or NULL. */
 static const char *from_env;
@@ -111,16 +131,16 @@ static const char *from_env;
 static int
 bad(const char *what, const char *value)
 {
-	char shown[80];
+	/* Static, not on the stack, where an array costs a canary: there is
+	 * one message, and then pidone exits. */
+	static char shown[80];
 
-	if (from_env != NULL && value != NULL)
-		warn("%s: %s: %s (see pidone --help)", from_env, what,
-		    out_value(value, shown, sizeof(shown)));
-	else if (value == NULL)
+	if (value == NULL)
 		warn("%s (see pidone --help)", what);
-	else
-		warn("%s: %s (see pidone --help)", what,
-		    out_value(value, shown, sizeof(shown)));
+	else	/* "VAR: " first when the value is a variable's */
+		warn("%s%s%s: %s (see pidone --help)",
+		    from_env != NULL ? from_env : "", from_env != NULL ? ": " : "",
+		    what, out_value(value, shown, sizeof(shown)));
 	return EXIT_USAGE;
 }
 
@@ -131,65 +151,64 @@ parse_code(const char *s)
 	return (int)parse_number(s, 255);
 }
 
-/* Apply one option; value is its argument or NULL. */
+/* The index in optab of the option with code c, or -1. */
 static int
-apply(struct opts *o, int code, const char *value)
+find_code(int c)
 {
+	int i;
+
+	for (i = 0; i < (int)NOPTS; i++)
+		if (optab[i].code == c)
+			return i;
+	return -1;
+}
+
+/* The field of o that option i sets. */
+static void *
+field(struct opts *o, int i)
+{
+	return (int *)o + optab[i].field;
+}
+
+/* Apply option i of optab; value is its argument or NULL. */
+static int
+apply(struct opts *o, int i, const char *value)
+{
+	int *f = field(o, i);
 	int a, b;
 	int64_t d;
 
-	switch (code) {
-	case 'c': o->single = 1; o->set |= SET_SINGLE; break;
-	case 'g': o->single = 0; o->set |= SET_SINGLE; break;
-	case 's': o->subreaper = 1; o->set |= SET_SUBREAPER; break;
-	case 'v': o->verbose++; o->set |= SET_VERBOSE; break;
-	case 'w': o->warn_reap = 1; o->set |= SET_WARN_REAP; break;
-	case 'W': o->wait_all = 1; o->set |= SET_WAIT_ALL; break;
-	case 'P': o->mode = MODE_PAUSE; break;
-	case 'x': o->mode = MODE_EXEC; break;
-	case 'i': o->mode = MODE_INSPECT; break;
-	case 'h': o->mode = MODE_HELP; break;
-	case 'V': o->mode = MODE_VERSION; break;
-	case 'l': o->mode = MODE_LICENSE; break;
-	case 1: o->exec_how = EXEC_SETSID; break;
-	case 2: o->exec_how = EXEC_SETPGID; break;
-	case 3:
+	o->set |= 1u << optab[i].field;
+	if (optab[i].value == INC)
+		++*f;
+	else if (optab[i].value != ARG)
+		*f = optab[i].value;
+	else if (optab[i].code == 3) {
 		if (strcmp(value, "tsv") != 0 && strcmp(value, "text") != 0)
 			return bad("unknown format", value);
-		o->tsv = value[0] == 't' && value[1] == 's';
-		break;
-	case 'p':
-		if ((a = sig_number(value)) <= 0)
+		*f = value[1] == 's';
+	} else if (optab[i].code == 'p') {
+		if ((*f = sig_number(value)) <= 0)
 			return bad("unknown signal", value);
-		o->pdeath = a;
-		o->set |= SET_PDEATH;
-		break;
-	case 'e':
+	} else if (optab[i].code == 'e') {
 		if ((a = parse_code(value)) < 0)
 			return bad("exit code not in 0..255", value);
 		o->expect[a / 8] |= (unsigned char)(1u << (a % 8));
-		o->set |= SET_EXPECT;
-		break;
-	case 'r':
+	} else if (optab[i].code == 'r') {
 		if (parse_rewrite(value, &a, &b) < 0)
 			return bad(a == 3 ? "rewrite is not FROM:TO" : a == 1 ?
 			    "cannot rewrite signal" : "unknown signal to rewrite to",
 			    value);
 		o->rewrite[a] = (unsigned char)b;
-		o->set |= SET_REWRITE;
-		break;
-	case 'G':
-	case 'D':
+	} else {	/* -G, -D */
 		if ((d = parse_duration(value)) < 0)
 			return bad("bad duration", value);
-		*(code == 'G' ? &o->grace_ms : &o->drain_ms) = d;
-		o->set |= code == 'G' ? SET_GRACE : SET_DRAIN;
-		break;
+		*(int64_t *)f = d;
 	}
 	return 0;
 }
 
-/* The code of the long option name[0..len), or 0 if there is none. */
+/* The index in optab of the long option name[0..len), or -1. */
 static int
 find_long(const char *name, size_t len)
 {
@@ -197,26 +216,44 @@ find_long(const char *name, size_t len)
 	int i;
 
 	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
-		if (strlen(s) == len && strncmp(s, name, len) == 0)
-			return lcode[i];
-	return 0;
+		if (strncmp(s, name, len) == 0 && s[len] == '\0')
+			return i;
+	return -1;
 }
 
-/* Parse one long option at argv[*i]. */
+/*
+ * Apply option k, written name on the command line. An option that takes
+ * a value has it in val (after '=', or the rest of a cluster), or else in
+ * the next word, argv[*i + 1].
+ */
+static int
+take(struct opts *o, int k, const char *name, const char *val, int argc,
+    char **argv, int *i)
+{
+	if (optab[k].value == ARG && val == NULL) {
+		if (*i + 1 >= argc)
+			return bad("option needs a value", name);
+		val = argv[++*i];
+	}
+	return apply(o, k, val);
+}
+
+/* Parse one long option at argv[*i]: --name, --name=value, --name value. */
 static int
 parse_long(struct opts *o, int argc, char **argv, int *i)
 {
-	const char *a = argv[*i] + 2, *eq = strchr(a, '=');
-	int code = find_long(a, eq ? (size_t)(eq - a) : strlen(a));
-	int arg = code != 0 && strchr(needarg, code) != NULL;
+	const char *a = argv[*i] + 2;
+	size_t n;
+	int k;
 
-	if (code == 0)
+	for (n = 0; a[n] != '\0' && a[n] != '='; n++)
+		;
+	if ((k = find_long(a, n)) < 0)
 		return bad("unknown option", argv[*i]);
-	if (!arg && eq != NULL)
+	if (optab[k].value != ARG && a[n] != '\0')
 		return bad("option takes no value", argv[*i]);
-	if (arg && eq == NULL && *i + 1 >= argc)
-		return bad("option needs a value", argv[*i]);
-	return apply(o, code, arg ? (eq ? eq + 1 : argv[++*i]) : NULL);
+	return take(o, k, argv[*i], a[n] != '\0' ? a + n + 1 : NULL, argc,
+	    argv, i);
 }
 
 /* Parse one cluster of short options at argv[*i], such as -vvc or -e143. */
@@ -225,22 +262,17 @@ parse_short(struct opts *o, int argc, char **argv, int *i)
 {
 	const char *a = argv[*i] + 1;
 	char opt[3] = "-?";
-	int r;
+	int k, r;
 
 	for (; *a != '\0'; a++) {
 		opt[1] = *a;
-		if (*a < 32 || strchr(lcode, *a) == NULL)
+		/* The control characters are the codes of long-only options. */
+		if (*a < 32 || (k = find_code(*a)) < 0)
 			return bad("unknown option", opt);
-		if (strchr(needarg, *a) == NULL) {
-			if ((r = apply(o, *a, NULL)) != 0)
-				return r;
-			continue;
-		}
-		if (a[1] != '\0')
-			return apply(o, *a, a + 1);
-		if (*i + 1 >= argc)
-			return bad("option needs a value", opt);
-		return apply(o, *a, argv[++*i]);
+		/* An option's value ends the cluster. */
+		if ((r = take(o, k, opt, a[1] != '\0' ? a + 1 : NULL, argc,
+		    argv, i)) != 0 || optab[k].value == ARG)
+			return r;
 	}
 	return 0;
 }
@@ -257,11 +289,18 @@ opts_init(struct opts *o)
 		o->rewrite[s] = (unsigned char)s;
 }
 
+/* Whether a variable's value is "0". */
+static int
+zero(const char *v)
+{
+	return v[0] == '0' && v[1] == '\0';
+}
+
 /* A boolean variable: on unless empty or 0. */
 static int
 on(const char *v)
 {
-	return *v != '\0' && strcmp(v, "0") != 0;
+	return *v != '\0' && !zero(v);
 }
 
 /* Whether c separates the items of a list value. */
@@ -271,9 +310,9 @@ sep(char c)
 	return c == ' ' || c == ',';
 }
 
-/* Apply each item of a list value, separated by spaces or commas. */
+/* Apply option i to each item of a list value, separated by spaces or commas. */
 static int
-apply_list(struct opts *o, int code, const char *v)
+apply_list(struct opts *o, int i, const char *v)
 {
 	char item[64];
 	size_t n;
@@ -290,31 +329,49 @@ apply_list(struct opts *o, int code, const char *v)
 			return bad("value too long", v);
 		memcpy(item, v, n);
 		item[n] = '\0';
-		if ((r = apply(o, code, item)) != 0)
+		if ((r = apply(o, i, item)) != 0)
 			return r;
 		v += n;
 	}
 }
 
-/* One variable of envtab, set to v. */
-static int
-apply_env(struct opts *o, size_t i, const char *v)
+/*
+ * The name of option i's variable: PIDONE_SINGLE_CHILD for --single-child.
+ * Built in a static buffer, which from_env then names: a table of the names
+ * was larger than the code.
+ */
+static const char *
+env_name(int i)
 {
-	int64_t n;
+	static char name[sizeof("PIDONE_PDEATH_SIGNAL")];
+	const char *s = lname;
+	char *p = name + 7;
 
-	switch (envtab[i].kind) {
-	case 'b':
-		*(int *)((char *)o + envtab[i].off) = on(v);
-		return 0;
-	case 'n':
-		if ((n = parse_code(v)) < 0)
-			return bad("not a number in 0..255", v);
-		o->verbose = (int)n;
-		return 0;
-	case 'l':
-		return apply_list(o, envtab[i].code, v);
-	}
-	return apply(o, envtab[i].code, v);
+	memcpy(name, "PIDONE_", 7);
+	while (i-- > 0)
+		s += strlen(s) + 1;
+	for (; *s != '\0' && p < name + sizeof(name) - 1; s++)
+		*p++ = *s == '-' ? '_' : (char)(*s - 'a' + 'A');
+	*p = '\0';
+	return name;
+}
+
+/* Option i's variable, set to v. */
+static int
+apply_env(struct opts *o, int i, const char *v)
+{
+	int n;
+
+	if (optab[i].code == 'r' || optab[i].code == 'e')
+		return apply_list(o, i, v);
+	if (optab[i].value == ARG)
+		return apply(o, i, v);
+	if (optab[i].code != 'v')
+		n = on(v);
+	else if ((n = parse_code(v)) < 0)
+		return bad("not a number in 0..255", v);
+	*(int *)field(o, i) = n;
+	return 0;
 }
 
 /*
@@ -328,17 +385,17 @@ env_peers(struct opts *o, char *const *envp, unsigned cmdline)
 	const char *v;
 	int64_t n;
 
-	if (!(cmdline & SET_SUBREAPER) &&
+	if (!(cmdline & SET(subreaper)) &&
 	    env_value(envp, "TINI_SUBREAPER") != NULL)
 		o->subreaper = 1;
-	if (!(cmdline & SET_SINGLE)) {
+	if (!(cmdline & SET(single))) {
 		if (env_value(envp, "TINI_KILL_PROCESS_GROUP") != NULL)
 			o->single = 0;
 		if ((v = env_value(envp, "DUMB_INIT_SETSID")) != NULL &&
-		    strcmp(v, "0") == 0)
+		    zero(v))
 			o->single = 1;
 	}
-	if (!(cmdline & SET_VERBOSE) &&
+	if (!(cmdline & SET(verbose)) &&
 	    (v = env_value(envp, "TINI_VERBOSITY")) != NULL) {
 		from_env = "TINI_VERBOSITY";
 		if ((n = parse_code(v)) < 0)
@@ -359,17 +416,16 @@ int
 opts_env(struct opts *o, char *const *envp)
 {
 	unsigned cmdline = o->set;
-	const char *v;
-	size_t i;
-	int r;
+	const char *v, *c;
+	int i, r;
 
 	r = env_peers(o, envp, cmdline);
-	for (i = 0; r == 0 && i < sizeof(envtab) / sizeof(envtab[0]); i++) {
-		if ((cmdline & envtab[i].set) ||
-		    (v = env_value(envp, envtab[i].name)) == NULL)
-			continue;
-		from_env = envtab[i].name;
-		r = apply_env(o, i, v);
+	for (c = envopts; r == 0 && *c != '\0'; c++) {
+		i = find_code(*c);
+		from_env = env_name(i);
+		if (!(cmdline & 1u << optab[i].field) &&
+		    (v = env_value(envp, from_env)) != NULL)
+			r = apply_env(o, i, v);
 	}
 	from_env = NULL;
 	o->set = cmdline;	/* apply() marks what it sets; the environment
@@ -391,7 +447,7 @@ opts_parse(struct opts *o, int argc, char **argv)
 
 		if (a[0] != '-' || a[1] == '\0')
 			break;
-		if (strcmp(a, "--") == 0) {
+		if (a[1] == '-' && a[2] == '\0') {	/* "--" */
 			i++;
 			break;
 		}
@@ -427,8 +483,8 @@ help(int *err)
 
 	text(usage, err);
 	for (i = 0; *s != '\0'; s += strlen(s) + 1, i++)
-		if (lcode[i] >= 32)
-			say(1, "  -%c, --%s", lcode[i], s);
+		if (optab[i].code >= 32)
+			say(1, "  -%c, --%s", optab[i].code, s);
 		else
 			say(1, "      --%s", s);
 	text("See pidone(1).\n", err);

@@ -3,6 +3,7 @@
 #define OPTS_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pgrp.h"
@@ -10,13 +11,6 @@
 /* What pidone is asked to do. */
 enum mode { MODE_INIT, MODE_PAUSE, MODE_EXEC, MODE_INSPECT, MODE_HELP,
 	MODE_VERSION, MODE_LICENSE };
-
-/* The settings the command line may set, so that the environment yields. */
-enum {
-	SET_SINGLE = 1, SET_SUBREAPER = 2, SET_VERBOSE = 4, SET_GRACE = 8,
-	SET_WAIT_ALL = 16, SET_WARN_REAP = 32, SET_DRAIN = 64, SET_PDEATH = 128,
-	SET_REWRITE = 256, SET_EXPECT = 512,
-};
 
 /* Everything the command line and the environment decide. */
 struct opts {
@@ -29,13 +23,20 @@ struct opts {
 	int wait_all;		/* -W: stay until no child is left */
 	int pdeath;		/* -p: parent-death signal, 0 for none */
 	int tsv;		/* --inspect --format=tsv */
-	unsigned set;		/* SET_* bits: set on the command line */
+	unsigned set;		/* SET() bits: set on the command line */
 	int64_t grace_ms;	/* --grace */
 	int64_t drain_ms;	/* --drain: how long the first TERM is held */
 	unsigned char expect[32];	/* -e: bit set of codes mapped to 0 */
 	unsigned char rewrite[NSIG];	/* -r: signal to deliver instead */
 	char **argv;		/* the command, NULL-terminated */
 };
+
+/*
+ * A field of struct opts as an index of ints, and its bit in o->set: the
+ * command line sets it, so that the environment yields.
+ */
+#define FIELD(f) (offsetof(struct opts, f) / sizeof(int))
+#define SET(f) (1u << FIELD(f))
 
 /*
  * Docker and podman stop a container with SIGTERM, then SIGKILL after 10 s:

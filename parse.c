@@ -8,29 +8,51 @@
 
 #include "parse.h"
 
+/* A number read, and where its digits end (NULL when there is none). */
+struct num {
+	const char *end;
+	int64_t v;
+};
+
 /*
- * The one decimal reader: a number at *s, with a '-' first if signed
- * allows it, in 0..max (max >= 0); *s is moved past it.
+ * The one decimal reader: a number at s, with a '-' first if signed
+ * allows it, in 0..max (max >= 0). Both results come back in registers:
+ * a caller's locals passed by address would cost it a stack canary.
+ */
+static struct num
+digits(const char *p, int signed_ok, int64_t max)
+{
+	struct num n = { NULL, 0 };
+	int neg = signed_ok && *p == '-';
+
+	p += neg;
+	if (*p < '0' || *p > '9')
+		return n;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		/* Checked before the step, which then cannot overflow. */
+		if (n.v > max / 10 || n.v * 10 > max - (*p - '0'))
+			return n;
+		n.v = n.v * 10 + (*p - '0');
+	}
+	n.v = neg ? -n.v : n.v;
+	n.end = p;
+	return n;
+}
+
+/*
+ * A number at *s as digits() reads it; *s is moved past it.
  * Returns 0, or -1 (and *s as it was) when there is no number there or it
  * is past max.
  */
 int
 parse_digits(const char **s, int signed_ok, int64_t max, int64_t *v)
 {
-	const char *p = *s;
-	int neg = signed_ok && *p == '-';
+	struct num n = digits(*s, signed_ok, max);
 
-	p += neg;
-	if (*p < '0' || *p > '9')
+	if (n.end == NULL)
 		return -1;
-	for (*v = 0; *p >= '0' && *p <= '9'; p++) {
-		/* Checked before the step, which then cannot overflow. */
-		if (*v > max / 10 || *v * 10 > max - (*p - '0'))
-			return -1;
-		*v = *v * 10 + (*p - '0');
-	}
-	*v = neg ? -*v : *v;
-	*s = p;
+	*s = n.end;
+	*v = n.v;
 	return 0;
 }
 
@@ -41,9 +63,9 @@ parse_digits(const char **s, int signed_ok, int64_t max, int64_t *v)
 int64_t
 parse_number(const char *s, int64_t max)
 {
-	int64_t v;
+	struct num n = digits(s, 0, max);
 
-	return parse_digits(&s, 0, max, &v) < 0 || *s != '\0' ? -1 : v;
+	return n.end == NULL || *n.end != '\0' ? -1 : n.v;
 }
 
 /*
@@ -58,15 +80,15 @@ parse_duration(const char *s)
 		char unit[3];
 		int32_t ms;
 	} units[] = { { "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 } };
-	int64_t v;
+	struct num n = digits(s, 0, DURATION_MAX_MS);
 	size_t i;
 
-	if (parse_digits(&s, 0, DURATION_MAX_MS, &v) < 0)
+	if (n.end == NULL)
 		return -1;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(s, units[i].unit) == 0)
-			return v * units[i].ms > DURATION_MAX_MS ? -1 :
-			    v * units[i].ms;
+		if (strcmp(n.end, units[i].unit) == 0)
+			return n.v * units[i].ms > DURATION_MAX_MS ? -1 :
+			    n.v * units[i].ms;
 	return -1;
 }
 

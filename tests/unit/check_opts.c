@@ -504,7 +504,8 @@ END_TEST
 START_TEST(command_line_wins)
 {
 	char *envp[] = { "DUMB_INIT_SETSID=0", "PIDONE_VERBOSE=3",
-	    "PIDONE_SUBREAPER=0", "PIDONE_GRACE=9", "PIDONE_WAIT_ALL=0", NULL };
+	    "PIDONE_SUBREAPER=0", "PIDONE_GRACE=9", "PIDONE_WAIT_ALL=0",
+	    "PIDONE_SINGLE_CHILD=1", NULL };
 
 	ck_assert_int_eq(parse("-g", "-v", "-s", "-G", "1", "-W", "true",
 	    NULL), 0);
