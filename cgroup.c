@@ -45,11 +45,11 @@ cgroup_path(const char *ctl, char *buf, size_t size)
 	/* Lines of ID:CONTROLLERS:PATH; f at the first colon of each, line at
 	 * the newline that ends it, from which the next colon is the next
 	 * line's. Only the path found is cut at its newline. */
-	for (line = buf; line != NULL && (f = strchr(line, ':')) != NULL;
-	    line = strchr(f, '\n')) {
+	for (line = buf; *(f = parse_find(line, ':')) != '\0';
+	    line = parse_find(f, '\n')) {
 		f++;
 		if (strncmp(f, ctl, len) == 0 && f[len] == ':') {
-			*strchrnul(f, '\n') = '\0';
+			*parse_find(f, '\n') = '\0';
 			return f + len + 1;
 		}
 	}
@@ -72,7 +72,7 @@ cgroup_read(const char *key, const char *v1, int64_t *value)
 	int i;
 
 	fmt(ctl, sizeof(ctl), "%s", key);
-	*strchr(ctl, '.') = '\0';
+	*parse_find(ctl, '.') = '\0';
 	for (i = 0; i < 4; i++) {
 		const char *c = i < 2 ? ctl : "";
 
@@ -85,7 +85,7 @@ cgroup_read(const char *key, const char *v1, int64_t *value)
 		/* Once open, the path's buffer takes the value. */
 		if (slurp(path, path, sizeof(path)) < 0)
 			continue;
-		*strchrnul(path, '\n') = '\0';
+		*parse_find(path, '\n') = '\0';
 		if (strcmp(path, "max") == 0 || strlen(path) >= 19) {
 			*value = CGROUP_MAX;
 			return 0;

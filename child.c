@@ -75,13 +75,13 @@ search(char **argv, char **envp)
 
 	if (len == 0)
 		return ENOENT;
-	if (strchr(argv[0], '/') != NULL)
+	if (*parse_find(argv[0], '/') != '\0')
 		return run(argv[0], argv, envp);
 	if (path == NULL)
 		path = "/usr/local/bin:/bin:/usr/bin";
 	for (dir = path; ; dir = end + 1) {
-		end = strchr(dir, ':');
-		n = end ? (size_t)(end - dir) : strlen(dir);
+		end = parse_find(dir, ':');
+		n = (size_t)(end - dir);
 		if (n + len + 2 <= sizeof(buf)) {
 			memcpy(buf, dir, n);
 			buf[n] = '/';
@@ -92,7 +92,7 @@ search(char **argv, char **envp)
 				return e;
 		} else
 			e = ENAMETOOLONG;
-		if (end == NULL)
+		if (*end == '\0')
 			return eacces ? EACCES : e;
 	}
 }

@@ -104,13 +104,13 @@ each_entry(int dir, int (*fn)(int, const char *, void *), void *arg)
 static int
 parse_stat(char *buf, pid_t pid, struct pinfo *p)
 {
-	char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
+	char *open_paren = parse_find(buf, '('), *close_paren = strrchr(buf, ')');
 	char *s;
 	int64_t v[7];
 	size_t len;
 	int i;
 
-	if (open_paren == NULL || close_paren == NULL || close_paren[1] == '\0')
+	if (*open_paren == '\0' || close_paren == NULL || close_paren[1] == '\0')
 		return -1;
 	len = (size_t)(close_paren - open_paren - 1);
 	if (len >= sizeof(p->comm))
@@ -165,13 +165,15 @@ line_of(char *text, const char *key)
 	size_t len = strlen(key);
 	char *p;
 
-	for (p = text; p != NULL; p = strchr(p, '\n'), p = p ? p + 1 : p)
+	for (p = text; ; p++) {
 		if (strncmp(p, key, len) == 0 && p[len] == ':') {
 			for (p += len + 1; *p == '\t' || *p == ' '; p++)
 				;
 			return p;
 		}
-	return NULL;
+		if (*(p = parse_find(p, '\n')) == '\0')
+			return NULL;
+	}
 }
 
 /*

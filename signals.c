@@ -148,10 +148,10 @@ int
 parse_rewrite(const char *s, int *from, int *to)
 {
 	char left[32];
-	const char *colon = strchr(s, ':');
+	const char *colon = parse_find(s, ':');
 	size_t len;
 
-	if (colon == NULL || (len = (size_t)(colon - s)) >= sizeof(left) ||
+	if (*colon == '\0' || (len = (size_t)(colon - s)) >= sizeof(left) ||
 	    len == 0 || colon[1] == '\0') {
 		*from = 3;
 		return -1;

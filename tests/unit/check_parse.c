@@ -183,6 +183,20 @@ START_TEST(env_lookup)
 }
 END_TEST
 
+/* parse_find: the first such character, or the string's end. */
+START_TEST(find_char)
+{
+	const char *s = "a:b:c";
+
+	ck_assert_ptr_eq(parse_find(s, ':'), s + 1);
+	ck_assert_ptr_eq(parse_find(s + 2, ':'), s + 3);
+	ck_assert_ptr_eq(parse_find(s, '/'), s + 5);
+	ck_assert_ptr_eq(parse_find("", ':'), parse_find("", ':'));
+	ck_assert_int_eq(*parse_find("", ':'), '\0');
+	ck_assert_ptr_eq(parse_find(s, 'a'), s);
+}
+END_TEST
+
 Suite *
 parse_suite(void)
 {
@@ -203,6 +217,7 @@ parse_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("env");
 	tcase_add_test(t, env_lookup);
+	tcase_add_test(t, find_char);
 	suite_add_tcase(s, t);
 	return s;
 }
