@@ -168,7 +168,8 @@ reap_rest(void)
  * arrive meanwhile, SIGTERM and SIGINT too, are ignored: a second SIGTERM
  * from an impatient runtime must not cut short the clean shutdown it asked
  * for, and SIGKILL from outside always wins anyway. Returns 1 when
- * everything is gone, 0 when the alarm rang first.
+ * everything is gone, leaving the alarm armed so that the caller can tell
+ * how long it took, 0 when the alarm rang first.
  */
 static int
 wait_gone(int pid1, int64_t ms)
@@ -179,10 +180,8 @@ wait_gone(int pid1, int64_t ms)
 	sig_alarm(ms);
 	for (;;) {
 		reap_rest();
-		if ((kind = others_left(pid1)) == 0) {
-			sig_alarm(0);
+		if ((kind = others_left(pid1)) == 0)
 			return 1;
-		}
 		sig = sig_wait(&si, kind == 1 ? 10 : -1);
 		if (sig > 0 && sig_alarmed(&si))
 			return 0;
