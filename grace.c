@@ -12,13 +12,13 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "grace.h"
 #include "out.h"
 #include "proc.h"
-#include "reap.h"
 #include "signals.h"
 
 #define PF_KTHREAD 0x00200000
@@ -124,65 +124,64 @@ sweep(int pid1, int sig, pid_t had)
 	return 0;
 }
 
+/* Whether each orphan reaped is reported (-w), as in the main loop. */
+static int warn_reap;
+
 /*
  * What is left besides pidone: 2 when it still has children (their ends
  * come as SIGCHLD), 1 when only processes that are not its children are
  * (as PID 1: sessions a runtime's exec injected), 0 when nothing is. A
  * subreaper's descendants all have a child of pidone among their
- * ancestors, since orphans are reparented to it.
+ * ancestors, since orphans are reparented to it. Each look is one walk of
+ * pidone's children by the kernel, which fails with ECHILD when there are
+ * none. A zombie it finds is reaped, and said at -v or with -w: one that
+ * exited before SA_NOCLDWAIT was set (grace_end), or any, where the flag
+ * is lost (qemu-user does not pass it on to the kernel); it then looks
+ * again, since that zombie's SIGCHLD may have been taken already.
  */
 static int
 others_left(int pid1)
 {
 	siginfo_t si;
 
-	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0)
-		return 2;
-	return pid1 && kill(-1, 0) == 0;
-}
-
-/* Whether each orphan reaped is reported (-w), as in the main loop. */
-static int warn_reap;
-
-/* One child reaped at the end, said at -v or with -w. */
-static void
-reaped(pid_t pid, int status, void *arg)
-{
-	(void)status;
-	(void)arg;
-	if (verbosity >= 1 || warn_reap)
-		warn("grace: reaped %d", (int)pid);
-}
-
-/* Reap whatever has exited (reap.c's one loop). */
-static void
-reap_rest(void)
-{
-	reap_each(0, reaped, NULL);
+	for (;;) {
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0)
+			return pid1 && kill(-1, 0) == 0;
+		if (si.si_pid == 0)
+			return 2;
+		if (verbosity >= 1 || warn_reap)
+			warn("grace: reaped %d", (int)si.si_pid);
+	}
 }
 
 /*
- * Wait until nothing is left or ms pass, reaping as children exit. Only
- * this wait may poll: processes that are not pidone's children send it no
- * SIGCHLD, so while only they are left it looks every 10 ms. Signals that
- * arrive meanwhile, SIGTERM and SIGINT too, are ignored: a second SIGTERM
- * from an impatient runtime must not cut short the clean shutdown it asked
- * for, and SIGKILL from outside always wins anyway. Returns 1 when
- * everything is gone, leaving the alarm armed so that the caller can tell
- * how long it took, 0 when the alarm rang first.
+ * Wait until nothing is left or ms pass; the kernel releases children as
+ * they exit (grace_end). Only this wait may poll: processes that are not
+ * pidone's children send it no SIGCHLD, so while only they are left it
+ * looks every 10 ms. Signals that arrive meanwhile, SIGTERM and SIGINT
+ * too, are ignored: a second SIGTERM from an impatient runtime must not
+ * cut short the clean shutdown it asked for, and SIGKILL from outside
+ * always wins anyway. Returns 1 when everything is gone, leaving the
+ * alarm armed so that the caller can tell how long it took, 0 when the
+ * alarm rang first.
+ *
+ * Looking costs the kernel a walk of pidone's children, and while they
+ * exit one after another each exit wakes pidone: looking at every wake-up
+ * would cost wake-ups times children, quadratic again. So after a SIGCHLD
+ * it looks only once a millisecond has passed without another.
  */
 static int
 wait_gone(int pid1, int64_t ms)
 {
 	siginfo_t si;
-	int sig, kind;
+	int sig = 0, kind = 0;
 
 	sig_alarm(ms);
 	for (;;) {
-		reap_rest();
-		if ((kind = others_left(pid1)) == 0)
+		if (sig != SIGCHLD && (kind = others_left(pid1)) == 0)
 			return 1;
-		sig = sig_wait(&si, kind == 1 ? 10 : -1);
+		sig = sig_wait(&si, sig == SIGCHLD ? 1 : kind == 1 ? 10 : -1);
 		if (sig > 0 && sig_alarmed(&si))
 			return 0;
 		if (sig <= 0 || sig == SIGCHLD)
@@ -196,14 +195,32 @@ wait_gone(int pid1, int64_t ms)
  * SIGTERM to everything left, a grace period to finish, then SIGKILL for
  * what did not. A grace of 0 leaves them to the kernel, as other inits do.
  * had is the command's process group if it was sent SIGTERM already, or 0;
- * reports is -w, to report each orphan reaped.
+ * reports is -w, to report each orphan reaped (those the kernel releases
+ * in the grace period are not reaped by pidone, nor reported).
  */
 void
 grace_end(int pid1, int64_t grace_ms, pid_t had, int reports)
 {
+	/* The kernel's struct sigaction: on every architecture pidone is
+	 * built for (mk/dist.mk; not MIPS) the handler comes first (0,
+	 * SIG_DFL) and the flags second; the rest, zero, is longer than the
+	 * kernel reads. */
+	unsigned long nocldwait[8] = { 0, SA_NOCLDWAIT };
+
+	/*
+	 * Reaping N children one waitpid(-1) at a time costs N walks of
+	 * pidone's list of children, N squared in all. With SA_NOCLDWAIT
+	 * the kernel releases each child in the child's own exit instead,
+	 * and still sends SIGCHLD, which stays blocked, so is queued rather
+	 * than dropped as ignored, and wakes sig_wait. Zombies already there
+	 * stay: the first look, after the flag so that none slips between,
+	 * reaps them. Nothing later needs a child's status: the command's
+	 * was taken in the main loop. musl's sigaction would cost 1 KiB more
+	 * than this raw call (signals.c's setmask is one too).
+	 */
+	syscall(SYS_rt_sigaction, SIGCHLD, nocldwait, NULL, NSIG / 8);
 	warn_reap = reports;
-	reap_rest();
-	if (grace_ms <= 0 || !others_left(pid1))
+	if (!others_left(pid1) || grace_ms <= 0)
 		return;
 	note(1, "grace: %lld ms for the processes left", (long long)grace_ms);
 	if (sweep(pid1, SIGTERM, had) < 0)

@@ -203,3 +203,72 @@ test_podman_stop_command_and_daemon_finish() {
 	complete rootfs/tmp/daemon.log
 	assert_eq 3 "$(podman --cgroup-manager=cgroupfs inspect "$name" --format '{{.State.ExitCode}}')" "container exit status"
 }
+
+# released MODE: in the grace period the kernel releases each of pidone's
+# children as it exits, so that no zombie waits for pidone to reap it
+# (reaping them one waitpid at a time costs a walk of all its children
+# each, quadratic in the processes left). The command leaves 30 processes
+# that ignore SIGTERM and exit once ./go exists; pidone is stopped in its
+# grace period before they exit, so it can reap nothing: its children must
+# vanish all the same, with not one left a zombie. When resumed it must
+# still see that they are gone and exit with the command's status. MODE is
+# pid1 or child (a subreaper).
+released() {
+	local n=30 p pid wait kids state zs=0
+	[ -x "$HELPERS/storm" ] || fail "missing $HELPERS/storm: run make check"
+	wait="i=0; while [ \$i -lt $n ]; do (trap '' TERM; exec $HELPERS/storm wait go 0 ready.\$i) & i=\$((i + 1)); done; until [ \$(ls ready.* 2>/dev/null | wc -l) = $n ]; do sleep 0.01; done; exit 5"
+	if [ "$1" = pid1 ]; then
+		start_pid1 -v -G 60s -- sh -c "$wait"
+		p=$p1
+	else
+		"$PIDONE" -v -G 60s -- sh -c "$wait" 2>err &
+		p=$!
+		trap "kill -CONT $p; kill -KILL $p 2>/dev/null" EXIT
+	fi
+	for _ in $(seq 1 400); do
+		grep -q '^pidone: grace: 60000 ms for the processes left$' err && break
+		sleep 0.05
+	done
+	assert_grep '^pidone: grace: 60000 ms for the processes left$' err "grace period begun"
+	wait_sigwait "$p"
+	kids=$(cat "/proc/$p/task/$p/children")
+	assert_eq $n "$(echo $kids | wc -w)" "pidone's children in its grace period"
+	kill -STOP "$p"
+	for _ in $(seq 1 200); do
+		grep -Eq '^State:[[:space:]]+T' "/proc/$p/status" && break
+		sleep 0.05
+	done
+	grep -Eq '^State:[[:space:]]+T' "/proc/$p/status" || fail "pidone did not stop"
+	touch go
+	# Each child exits: it vanishes, or stays a zombie of pidone's.
+	for pid in $kids; do
+		for _ in $(seq 1 400); do
+			state=$(awk '$1 == "State:" { print $2 }' "/proc/$pid/status" 2>/dev/null)
+			[ -z "$state" ] || [ "$state" = Z ] && break
+			sleep 0.05
+		done
+		[ -z "$state" ] || [ "$state" = Z ] || fail "child $pid did not exit: state $state"
+		[ "$state" = Z ] && zs=$((zs + 1))
+	done
+	assert_eq 0 "$zs" "zombies left for a stopped pidone"
+	assert_eq "" "$(cat "/proc/$p/task/$p/children")" "pidone's children while it is stopped"
+	kill -CONT "$p"
+	if [ "$1" = pid1 ]; then
+		wait_exit "$ns"
+	else
+		wait_exit "$p"
+	fi
+	assert_eq 5 $? "exit status"
+	trap - EXIT
+	assert_grep '^pidone: grace: all gone after [0-9]+ ms$' err "trace"
+	assert_no_grep 'KILL' err "nothing needed KILL"
+}
+
+test_grace_children_released_by_the_kernel_pid1() {
+	need_root
+	released pid1
+}
+
+test_grace_children_released_by_the_kernel_child() {
+	released child
+}
