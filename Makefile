@@ -20,10 +20,11 @@ OPT = $(shell $(filter-out -specs=%,$(CC)) -Oz -x c -c -o /dev/null /dev/null 2>
 # stack-clash probes in frames larger than a page. The file prefix map keeps
 # the build folder out of the binary, so builds are reproducible. SMALL
 # turns off optimisations that cost pidone more bytes than they save (on
-# x86-64, 450 bytes in all, measured): sibling calls, since each tail call
-# out of a function with a canary repeats the canary's check; hoisting and
-# if-conversion, which pidone's loops and branches, run a few times each,
-# do not repay.
+# x86-64, 600 bytes in all, measured): sibling calls, since each tail call
+# out of a function with a canary repeats the canary's check; hoisting,
+# if-conversion, inlining of small functions called more than once, and
+# the optimisations gcc calls expensive, which pidone's loops and
+# branches, run a few times each, do not repay.
 CFLAGS = -std=c99 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(OPT) -fPIE -flto -Wall -Wextra -Wshadow \
 	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -fstack-protector-strong -fstack-clash-protection \
@@ -45,7 +46,8 @@ LDFLAGS = -static-pie -s -flto -Wl,--gc-sections -Wl,--build-id=none \
 # With musl: its one .data variable goes with the RELRO data (mk/relro.ld).
 RELRO_LD = -Wl,-T,mk/relro.ld
 SMALL = -fno-optimize-sibling-calls -fno-move-loop-invariants \
-	-fno-caller-saves -fno-if-conversion -fno-ipa-modref
+	-fno-caller-saves -fno-if-conversion -fno-ipa-modref \
+	-fno-inline-small-functions -fno-expensive-optimizations -fno-tree-slsr
 # x86 targets ($(1): uname -m or a GNU triplet; $(2): musl or glibc).
 # pidone has no floating point, so no SSE registers: the functions with
 # variable arguments no longer save them (200 bytes); and its tables need

@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,24 +200,16 @@ wait_gone(int pid1, int64_t ms)
 void
 grace_end(int pid1, int64_t grace_ms, pid_t had, int reports)
 {
-	/* The kernel's struct sigaction: on every architecture pidone is
-	 * built for (mk/dist.mk; not MIPS) the handler comes first (0,
-	 * SIG_DFL) and the flags second; the rest, zero, is longer than the
-	 * kernel reads. */
-	unsigned long nocldwait[8] = { 0, SA_NOCLDWAIT };
-
 	/*
 	 * Reaping N children one waitpid(-1) at a time costs N walks of
 	 * pidone's list of children, N squared in all. With SA_NOCLDWAIT
 	 * the kernel releases each child in the child's own exit instead,
-	 * and still sends SIGCHLD, which stays blocked, so is queued rather
-	 * than dropped as ignored, and wakes sig_wait. Zombies already there
-	 * stay: the first look, after the flag so that none slips between,
-	 * reaps them. Nothing later needs a child's status: the command's
-	 * was taken in the main loop. musl's sigaction would cost 1 KiB more
-	 * than this raw call (signals.c's setmask is one too).
+	 * and still sends SIGCHLD (signals.c). Zombies already there stay:
+	 * the first look, after the flag so that none slips between, reaps
+	 * them. Nothing later needs a child's status: the command's was
+	 * taken in the main loop.
 	 */
-	syscall(SYS_rt_sigaction, SIGCHLD, nocldwait, NULL, NSIG / 8);
+	sig_autoreap();
 	warn_reap = reports;
 	if (!others_left(pid1) || grace_ms <= 0)
 		return;

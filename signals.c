@@ -239,6 +239,24 @@ sig_restore(const sigset_t *mask)
 }
 
 /*
+ * From now on the kernel releases pidone's children as they exit
+ * (SA_NOCLDWAIT), for the end of a run. SIGCHLD still comes, and since it
+ * stays blocked it is queued rather than dropped as ignored, so sig_wait
+ * still wakes. Where the flag is not honoured (qemu-user drops it), the
+ * children become zombies as before, for the caller to reap.
+ */
+void
+sig_autoreap(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = SA_NOCLDWAIT;
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/*
  * Arm the alarm to ring in ms milliseconds, or disarm it (0). Deadlines are
  * kept by the kernel's timer rather than by reading a clock: its SIGALRM,
  * blocked like every signal, ends the wait in sig_wait, and sig_alarmed

@@ -13,6 +13,7 @@ const char *sig_how(const siginfo_t *si);
 void sig_block_all(sigset_t *saved);
 void sig_current(sigset_t *mask);
 void sig_restore(const sigset_t *mask);
+void sig_autoreap(void);
 void sig_alarm(int64_t ms);
 int64_t sig_alarm_left(void);
 int sig_alarmed(const siginfo_t *si);
