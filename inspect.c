@@ -125,7 +125,7 @@ flush(void)
 static void
 num(char sep, long x, int width)
 {
-	int len = fmt(v.num, sizeof(v.num), "%ld", x);
+	int len = fmt(v.num, sizeof(v.num), "%lld", (long long)x);
 
 	putch(sep);
 	while (len++ < width)
@@ -261,8 +261,8 @@ finding(const struct proc *e, const struct finding *x)
 {
 	v.found++;
 	if (v.tsv)
-		say(1, "find\t%d\t%s\t%ld\t%s", e ? (int)e->f.p.pid : 0, x->kind,
-		    x->other, x->text);
+		say(1, "find\t%d\t%s\t%lld\t%s", e ? (int)e->f.p.pid : 0, x->kind,
+		    (long long)x->other, x->text);
 	else if (e != NULL)
 		say(1, "  pid %d (%s): %s", (int)e->f.p.pid, e->f.p.comm, x->text);
 	else

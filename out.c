@@ -71,8 +71,9 @@ putnum(char *buf, size_t size, size_t *n, unsigned long long v)
 }
 
 /*
- * Format into buf: %s, %c, %d, %u with no, one or two l's, and %%, the
- * conversions pidone uses. Returns the length it needed.
+ * Format into buf: %s, %c, %d (an int), %lld (a long long) and %%, the
+ * conversions pidone uses; any other number is cast to long long for %lld.
+ * Returns the length it needed.
  */
 static int
 vfmt(char *buf, size_t size, const char *f, va_list ap)
@@ -100,17 +101,11 @@ vfmt(char *buf, size_t size, const char *f, va_list ap)
 			put(buf, size, &n, (char)va_arg(ap, int));
 			break;
 		case 'd':
-			sv = lng > 1 ? va_arg(ap, long long) : lng ?
-			    va_arg(ap, long) : va_arg(ap, int);
+			sv = lng ? va_arg(ap, long long) : va_arg(ap, int);
 			if (sv < 0)
 				put(buf, size, &n, '-');
 			putnum(buf, size, &n, sv < 0 ?
 			    -(unsigned long long)sv : (unsigned long long)sv);
-			break;
-		case 'u':
-			putnum(buf, size, &n, lng > 1 ?
-			    va_arg(ap, unsigned long long) : lng ?
-			    va_arg(ap, unsigned long) : va_arg(ap, unsigned));
 			break;
 		case '\0':
 			f--;
@@ -154,7 +149,7 @@ err_line(const char *line, size_t n)
 		return;
 	if (lost > 0) {
 		m = (size_t)fmt(msg, sizeof(msg), "pidone: stderr was full: "
-		    "%lu lines lost\n", lost);
+		    "%lld lines lost\n", (long long)lost);
 		if (write_all(out_fd(), msg, m) < 0) {
 			lost += line != NULL;
 			gone = errno == EPIPE;

@@ -8,9 +8,11 @@
 extern int verbosity;
 
 ssize_t write_all(int fd, const void *buf, size_t len);
-int fmt(char *buf, size_t size, const char *f, ...);
-void say(int fd, const char *f, ...);
-void warn(const char *f, ...);
+/* printf's checks of the arguments; vfmt knows %s, %c, %d, %lld, %%. */
+#define OUT_FORMAT(i) __attribute__((format(printf, i, i + 1)))
+int fmt(char *buf, size_t size, const char *f, ...) OUT_FORMAT(3);
+void say(int fd, const char *f, ...) OUT_FORMAT(2);
+void warn(const char *f, ...) OUT_FORMAT(1);
 int out_error(void);
 void out_stderr_nonblock(void);
 void out_flush_lost(void);

@@ -14,31 +14,36 @@
 #include "parse.h"
 #include "signals.h"
 
-/* The names kill -l prints, without the SIG prefix; aliases after them. */
-static const struct {
-	unsigned char num;
-	char name[7];
-} sigtab[] = {
-	{ SIGHUP, "HUP" }, { SIGINT, "INT" }, { SIGQUIT, "QUIT" },
-	{ SIGILL, "ILL" }, { SIGTRAP, "TRAP" }, { SIGABRT, "ABRT" },
-	{ SIGBUS, "BUS" }, { SIGFPE, "FPE" }, { SIGKILL, "KILL" },
-	{ SIGUSR1, "USR1" }, { SIGSEGV, "SEGV" }, { SIGUSR2, "USR2" },
-	{ SIGPIPE, "PIPE" }, { SIGALRM, "ALRM" }, { SIGTERM, "TERM" },
+/*
+ * The names kill -l prints, without the SIG prefix, then aliases (accepted
+ * on input, never printed): the numbers, and in the same order the names,
+ * NUL-separated, as in out.c's errno table: no padding, no pointers.
+ */
+static const unsigned char signums[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+	SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
 #ifdef SIGSTKFLT
-	{ SIGSTKFLT, "STKFLT" },
+	SIGSTKFLT,
 #endif
-	{ SIGCHLD, "CHLD" }, { SIGCONT, "CONT" }, { SIGSTOP, "STOP" },
-	{ SIGTSTP, "TSTP" }, { SIGTTIN, "TTIN" }, { SIGTTOU, "TTOU" },
-	{ SIGURG, "URG" }, { SIGXCPU, "XCPU" }, { SIGXFSZ, "XFSZ" },
-	{ SIGVTALRM, "VTALRM" }, { SIGPROF, "PROF" }, { SIGWINCH, "WINCH" },
-	{ SIGIO, "IO" },
+	SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU,
+	SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGIO,
 #ifdef SIGPWR
-	{ SIGPWR, "PWR" },
+	SIGPWR,
 #endif
-	{ SIGSYS, "SYS" },
-	/* Aliases: accepted on input, never printed. */
-	{ SIGABRT, "IOT" }, { SIGIO, "POLL" }, { SIGCHLD, "CLD" },
+	SIGSYS, SIGABRT, SIGIO, SIGCHLD,
 };
+static const char signames[] =
+	"HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0"
+	"KILL\0USR1\0SEGV\0USR2\0PIPE\0ALRM\0TERM\0"
+#ifdef SIGSTKFLT
+	"STKFLT\0"
+#endif
+	"CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0"
+	"XFSZ\0VTALRM\0PROF\0WINCH\0IO\0"
+#ifdef SIGPWR
+	"PWR\0"
+#endif
+	"SYS\0IOT\0POLL\0CLD";
 
 /*
  * Real-time signals are named as kill -l, glibc and Docker name them, with
@@ -85,6 +90,7 @@ prefix(const char *s, const char *p)
 int
 sig_number(const char *s)
 {
+	const char *n = signames;
 	size_t i;
 	int64_t off;
 
@@ -103,10 +109,9 @@ sig_number(const char *s)
 			return -1;
 		return (int)(max ? RT_MAX - off : RT_MIN + off);
 	}
-	for (i = 0; i < sizeof(sigtab) / sizeof(sigtab[0]); i++)
-		if (prefix(s, sigtab[i].name) &&
-		    s[strlen(sigtab[i].name)] == '\0')
-			return sigtab[i].num;
+	for (i = 0; i < sizeof(signums); i++, n += strlen(n) + 1)
+		if (prefix(s, n) && s[strlen(n)] == '\0')
+			return signums[i];
 	return -1;
 }
 
@@ -121,11 +126,12 @@ sig_name(int sig)
 	static char bufs[2][16];
 	static int which;
 	char *buf = bufs[which ^= 1];
+	const char *n = signames;
 	size_t i;
 
-	for (i = 0; i < sizeof(sigtab) / sizeof(sigtab[0]); i++)
-		if (sigtab[i].num == sig)
-			return sigtab[i].name;
+	for (i = 0; i < sizeof(signums); i++, n += strlen(n) + 1)
+		if (signums[i] == sig)
+			return n;
 	if (sig >= RT_MIN && sig <= RT_MAX) {
 		if (sig - RT_MIN <= RT_MAX - sig)
 			fmt(buf, 16, sig == RT_MIN ? "RTMIN" : "RTMIN+%d",

@@ -37,8 +37,8 @@ trace_signal(const siginfo_t *si, const char *what, int to, pid_t target)
 	if (to > 0)
 		fmt(fwd, sizeof(fwd), "forwarded as %s(%d) to %d",
 		    sig_name(to), to, (int)target);
-	warn("signal %s(%d) from pid %d uid %u by %s: %s",
+	warn("signal %s(%d) from pid %d uid %lld by %s: %s",
 	    sig_name(si->si_signo), si->si_signo, (int)si->si_pid,
-	    (unsigned)si->si_uid, sig_how(si), to > 0 ? fwd : what);
+	    (long long)si->si_uid, sig_how(si), to > 0 ? fwd : what);
 }
 

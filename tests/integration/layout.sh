@@ -64,3 +64,14 @@ test_child_path_touches_nothing_shared() {
 	assert_no_grep '\b(malloc|calloc|realloc|free|printf|fprintf|warn|say|note|errstr|write_all|out_[a-z_]+)\(' \
 		"$c" "child.c allocates, prints or uses the output layer's state"
 }
+
+# out.c's vfmt knows %s, %c, %d, %lld and %%: printf's checks (the format
+# attribute in out.h) see the argument types, this sees the letters. A %u
+# or %ld would print its letter and take the next argument for the one
+# after it.
+test_formats_vfmt_knows() {
+	local bad
+	bad=$(grep -nE '%[-0-9]*(u|x|X|o|p|f|g|e|i|ld|lu|llu|h[a-z]|z[a-z]|j[a-z])' \
+		"$TESTS"/../*.c | grep -v '^[^:]*:[0-9]*: *\*' || true)
+	[ -z "$bad" ] || { echo "$bad"; fail "a conversion vfmt does not know"; }
+}
