@@ -68,29 +68,25 @@ ctty_open(void)
 }
 
 /*
- * Report, at -v, the group and session the exec helper found or made. The
- * NS lines of /proc/self/status say the same from the innermost namespace:
- * 0 there means the group or session lies outside the container, -1 that
- * /proc could not tell.
+ * Report, at -v, the group and session the exec helper found or made, and
+ * the terminal's foreground group (-1: no terminal), as "started" does in
+ * init mode. The NS lines of /proc/self/status say the same from the
+ * innermost namespace: 0 there means the group or session lies outside
+ * the container, -1 that /proc could not tell.
  */
 static void
 exec_report(const char *when, int tty)
 {
-	char term[48];
 	int level;
 
 	if (verbosity < 1)
 		return;
 	level = proc_ns_level();
-	if (tty < 0)
-		fmt(term, sizeof(term), "no terminal");
-	else
-		fmt(term, sizeof(term), "terminal foreground %d",
-		    (int)tcgetpgrp(tty));
-	warn("exec: %s: pid %d pgid %d sid %d NSpgid %d NSsid %d, %s",
+	warn("exec: %s: pid %d pgid %d sid %d NSpgid %d NSsid %d foreground %d",
 	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0),
 	    (int)proc_ns_id(0, "NSpgid", level),
-	    (int)proc_ns_id(0, "NSsid", level), term);
+	    (int)proc_ns_id(0, "NSsid", level),
+	    tty < 0 ? -1 : (int)tcgetpgrp(tty));
 }
 
 /*
