@@ -160,16 +160,13 @@ exec_helper(enum exec_how how, const struct spawn *s)
 	int tty = ctty_open(), e;
 
 	exec_report("found", tty);
-	if (how == EXEC_SETSID)
-		new_session(1);
-	else if (how == EXEC_SETPGID)
+	/* By default a session leader goes to new_session, which leaves it
+	 * alone; so does a process without a terminal, to start one. */
+	if (how == EXEC_SETPGID ||
+	    (how == EXEC_AUTO && tty >= 0 && getsid(0) != getpid()))
 		new_group(tty);
-	else if (getsid(0) == getpid())
-		note(1, "exec: already a session leader: nothing to do");
-	else if (tty < 0)
-		new_session(0);
 	else
-		new_group(tty);
+		new_session(how == EXEC_SETSID);
 	exec_report("now", tty);
 	if (tty >= 0)
 		close(tty);
