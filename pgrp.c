@@ -13,6 +13,7 @@
 #include "out.h"
 #include "pgrp.h"
 #include "proc.h"
+#include "signals.h"
 
 /*
  * True when standard input is a terminal whose foreground group is known to
@@ -116,14 +117,13 @@ new_session(int forced)
 /*
  * Lead a new process group in the same session, and make it the terminal's
  * foreground so that reads work and Ctrl-C reaches it. SIGTTOU is blocked
- * for the hand-over, or a caller in the background would be stopped; the
- * exec restores the mask pidone was started with.
+ * (exec_helper blocks every signal), or a caller in the background would
+ * be stopped by the hand-over.
  */
 static void
 new_group(int tty)
 {
 	pid_t pid = getpid();
-	sigset_t ttou;
 
 	if (getpgrp() == pid)
 		note(1, "exec: already a process group leader");
@@ -135,9 +135,6 @@ new_group(int tty)
 		note(1, "exec: started a new process group");
 	if (tty < 0 || tcgetpgrp(tty) == pid)
 		return;
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, NULL);
 	if (tcsetpgrp(tty, pid) < 0)
 		warn("exec: cannot give the terminal to group %d: %s",
 		    (int)pid, errstr(errno));
@@ -152,13 +149,19 @@ new_group(int tty)
  * a controlling terminal, setsid() gives PGID = SID = PID, as runc does.
  * With one whose session lies outside the container, a new group made the
  * terminal's foreground keeps the terminal, so job control and Ctrl-C work.
+ * Every signal is blocked meanwhile, SIGTTOU for new_group; the exec
+ * restores the mask the helper was started with (s->mask), and a signal
+ * that came meanwhile is delivered then, before the exec.
  * Returns only when the exec failed: the exit status, after saying why.
  */
 int
 exec_helper(enum exec_how how, const struct spawn *s)
 {
-	int tty = ctty_open(), e;
+	sigset_t ignore;
+	int tty, e;
 
+	sig_block_all(&ignore);
+	tty = ctty_open();
 	exec_report("found", tty);
 	/* By default a session leader goes to new_session, which leaves it
 	 * alone; so does a process without a terminal, to start one. */
