@@ -98,18 +98,16 @@ static void
 new_session(int forced)
 {
 	pid_t pid = getpid();
+	int leader = getpgrp() == pid;
 
 	if (getsid(0) == pid)
 		note(1, "exec: already a session leader: nothing to do");
-	else if (getpgrp() == pid && forced)
-		warn("exec: cannot start a session: already a "
-		    "process group leader");
-	else if (getpgrp() == pid)
+	else if (leader && !forced)
 		note(1, "exec: already a process group leader: "
 		    "nothing to do");
-	else if (setsid() < 0)
-		warn("exec: cannot start a session: %s",
-		    errstr(errno));
+	else if (leader || setsid() < 0)
+		warn("exec: cannot start a session: %s", leader ?
+		    "already a process group leader" : errstr(errno));
 	else
 		note(1, "exec: started a new session");
 }
