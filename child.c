@@ -64,6 +64,8 @@ run(const char *path, char **argv, char **envp)
  * directory of PATH in turn (an empty entry is the current one; no PATH,
  * the default one). Returns the errno to report: EACCES if some candidate
  * was found but not runnable, as POSIX asks, else the last error. No heap.
+ * A name with a slash takes the same path as a PATH of one empty entry,
+ * so that run is called from one place only.
  */
 static int
 search(char **argv, char **envp)
@@ -76,13 +78,14 @@ search(char **argv, char **envp)
 	if (len == 0)
 		return ENOENT;
 	if (*parse_find(argv[0], '/') != '\0')
-		return run(argv[0], argv, envp);
-	if (path == NULL)
+		path = "";
+	else if (path == NULL)
 		path = "/usr/local/bin:/bin:/usr/bin";
 	for (dir = path; ; dir = end + 1) {
 		end = parse_find(dir, ':');
 		n = (size_t)(end - dir);
-		if (n + len + 2 <= sizeof(buf)) {
+		/* dir, a slash if dir is not empty, the name and its NUL. */
+		if (n + (n > 0) + len + 1 <= sizeof(buf)) {
 			memcpy(buf, dir, n);
 			buf[n] = '/';
 			memcpy(buf + n + (n > 0), argv[0], len + 1);

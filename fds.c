@@ -46,7 +46,8 @@ close_from(unsigned lo, unsigned hi)
 	/* Before Linux 5.9: each one, up to the descriptor limit (prlimit:
 	 * musl's getrlimit adds a fallback for kernels older than that). */
 	if (hi > 65535) {
-		struct rlimit rl;
+		/* Static: a local whose address is taken costs a canary. */
+		static struct rlimit rl;
 
 		hi = prlimit(0, RLIMIT_NOFILE, NULL, &rl) == 0 && rl.rlim_cur > 0 &&
 		    rl.rlim_cur <= 65536 ? (unsigned)rl.rlim_cur - 1 : 65535;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "out.h"
 #include "pgrp.h"
 #include "proc.h"
+#include "signals.h"
 
 /*
  * True when standard input is a terminal whose foreground group is known to
@@ -58,39 +60,38 @@ static int
 ctty_open(void)
 {
 	int fd = openat(AT_FDCWD, "/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC), i;
+	pid_t sid;
 
 	if (fd >= 0 || errno == ENXIO)
 		return fd;
+	/* The ioctl itself: tcgetsid() is only this, and nothing else in
+	 * pidone calls it. */
 	for (i = 0; i <= 2; i++)
-		if (tcgetsid(i) >= 0)
+		if (ioctl(i, TIOCGSID, &sid) >= 0)
 			return dup(i);
 	return -1;
 }
 
 /*
- * Report, at -v, the group and session the exec helper found or made. The
- * NS lines of /proc/self/status say the same from the innermost namespace:
- * 0 there means the group or session lies outside the container, -1 that
- * /proc could not tell.
+ * Report, at -v, the group and session the exec helper found or made, and
+ * the terminal's foreground group (-1: no terminal), as "started" does in
+ * init mode. The NS lines of /proc/self/status say the same from the
+ * innermost namespace: 0 there means the group or session lies outside
+ * the container, -1 that /proc could not tell.
  */
 static void
 exec_report(const char *when, int tty)
 {
-	char term[48];
 	int level;
 
 	if (verbosity < 1)
 		return;
 	level = proc_ns_level();
-	if (tty < 0)
-		fmt(term, sizeof(term), "no terminal");
-	else
-		fmt(term, sizeof(term), "terminal foreground %d",
-		    (int)tcgetpgrp(tty));
-	warn("exec: %s: pid %d pgid %d sid %d NSpgid %d NSsid %d, %s",
+	warn("exec: %s: pid %d pgid %d sid %d NSpgid %d NSsid %d foreground %d",
 	    when, (int)getpid(), (int)getpgrp(), (int)getsid(0),
 	    (int)proc_ns_id(0, "NSpgid", level),
-	    (int)proc_ns_id(0, "NSsid", level), term);
+	    (int)proc_ns_id(0, "NSsid", level),
+	    tty < 0 ? -1 : (int)tcgetpgrp(tty));
 }
 
 /*
@@ -101,18 +102,16 @@ static void
 new_session(int forced)
 {
 	pid_t pid = getpid();
+	int leader = getpgrp() == pid;
 
 	if (getsid(0) == pid)
 		note(1, "exec: already a session leader: nothing to do");
-	else if (getpgrp() == pid && forced)
-		warn("exec: cannot start a session: already a "
-		    "process group leader");
-	else if (getpgrp() == pid)
+	else if (leader && !forced)
 		note(1, "exec: already a process group leader: "
 		    "nothing to do");
-	else if (setsid() < 0)
-		warn("exec: cannot start a session: %s",
-		    errstr(errno));
+	else if (leader || setsid() < 0)
+		warn("exec: cannot start a session: %s", leader ?
+		    "already a process group leader" : errstr(errno));
 	else
 		note(1, "exec: started a new session");
 }
@@ -120,14 +119,13 @@ new_session(int forced)
 /*
  * Lead a new process group in the same session, and make it the terminal's
  * foreground so that reads work and Ctrl-C reaches it. SIGTTOU is blocked
- * for the hand-over, or a caller in the background would be stopped; the
- * exec restores the mask pidone was started with.
+ * (exec_helper blocks every signal), or a caller in the background would
+ * be stopped by the hand-over.
  */
 static void
 new_group(int tty)
 {
 	pid_t pid = getpid();
-	sigset_t ttou;
 
 	if (getpgrp() == pid)
 		note(1, "exec: already a process group leader");
@@ -139,9 +137,6 @@ new_group(int tty)
 		note(1, "exec: started a new process group");
 	if (tty < 0 || tcgetpgrp(tty) == pid)
 		return;
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, NULL);
 	if (tcsetpgrp(tty, pid) < 0)
 		warn("exec: cannot give the terminal to group %d: %s",
 		    (int)pid, errstr(errno));
@@ -156,24 +151,27 @@ new_group(int tty)
  * a controlling terminal, setsid() gives PGID = SID = PID, as runc does.
  * With one whose session lies outside the container, a new group made the
  * terminal's foreground keeps the terminal, so job control and Ctrl-C work.
+ * Every signal is blocked meanwhile, SIGTTOU for new_group; the exec
+ * restores the mask the helper was started with (s->mask), and a signal
+ * that came meanwhile is delivered then, before the exec.
  * Returns only when the exec failed: the exit status, after saying why.
  */
 int
 exec_helper(enum exec_how how, const struct spawn *s)
 {
-	int tty = ctty_open(), e;
+	sigset_t ignore;
+	int tty, e;
 
+	sig_block_all(&ignore);
+	tty = ctty_open();
 	exec_report("found", tty);
-	if (how == EXEC_SETSID)
-		new_session(1);
-	else if (how == EXEC_SETPGID)
+	/* By default a session leader goes to new_session, which leaves it
+	 * alone; so does a process without a terminal, to start one. */
+	if (how == EXEC_SETPGID ||
+	    (how == EXEC_AUTO && tty >= 0 && getsid(0) != getpid()))
 		new_group(tty);
-	else if (getsid(0) == getpid())
-		note(1, "exec: already a session leader: nothing to do");
-	else if (tty < 0)
-		new_session(0);
 	else
-		new_group(tty);
+		new_session(how == EXEC_SETSID);
 	exec_report("now", tty);
 	if (tty >= 0)
 		close(tty);

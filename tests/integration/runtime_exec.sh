@@ -44,7 +44,7 @@ exec_cases() {
 	cat after.txt after.err
 	rt_assert_leader after.txt ps "exec with pidone --exec"
 	crun_fixed || {
-		assert_grep '^pidone: exec: found: pid [0-9]+ pgid 0 sid 0 NSpgid 0 NSsid 0, no terminal$' \
+		assert_grep '^pidone: exec: found: pid [0-9]+ pgid 0 sid 0 NSpgid 0 NSsid 0 foreground -1$' \
 			after.err "-v reports what the helper found"
 		assert_grep '^pidone: exec: started a new session$' after.err \
 			"-v reports what the helper did"
@@ -219,7 +219,7 @@ test_nsenter_tty() {
 	tty_cases nsenter -t "$pid" -a
 	assert_grep '^stat pid=[0-9]+ pgid=0 sid=0 tpgid=0$' plain.txt \
 		"without the helper: group, session and foreground outside"
-	assert_grep 'found: pid [0-9]+ pgid 0 sid 0 NSpgid 0 NSsid 0, terminal foreground 0' \
+	assert_grep 'found: pid [0-9]+ pgid 0 sid 0 NSpgid 0 NSsid 0 foreground 0' \
 		helped.txt "-v reports the terminal's foreground group"
 	assert_grep '^pidone: exec: started a new process group$' helped.txt \
 		"a new group, not a new session"
