@@ -350,7 +350,7 @@ main(int argc, char **argv, char **envp)
 	if (o.mode == MODE_INSPECT)
 		return inspect_main(o.tsv);
 	if (o.mode == MODE_EXEC) {
-		sig_current(&mask);
+		sig_block_all(&mask);
 		return exec_helper(o.exec_how, &sp);
 	}
 

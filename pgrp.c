@@ -151,19 +151,16 @@ new_group(int tty)
  * a controlling terminal, setsid() gives PGID = SID = PID, as runc does.
  * With one whose session lies outside the container, a new group made the
  * terminal's foreground keeps the terminal, so job control and Ctrl-C work.
- * Every signal is blocked meanwhile, SIGTTOU for new_group; the exec
- * restores the mask the helper was started with (s->mask), and a signal
- * that came meanwhile is delivered then, before the exec.
+ * The caller blocks every signal first, SIGTTOU for new_group, keeping in
+ * s->mask the mask the helper was started with: the exec restores it, and
+ * a signal that came meanwhile is delivered then, before the exec.
  * Returns only when the exec failed: the exit status, after saying why.
  */
 int
 exec_helper(enum exec_how how, const struct spawn *s)
 {
-	sigset_t ignore;
-	int tty, e;
+	int tty = ctty_open(), e;
 
-	sig_block_all(&ignore);
-	tty = ctty_open();
 	exec_report("found", tty);
 	/* By default a session leader goes to new_session, which leaves it
 	 * alone; so does a process without a terminal, to start one. */

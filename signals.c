@@ -229,15 +229,7 @@ sig_block_all(sigset_t *saved)
 	setmask(&all, saved);
 }
 
-/* The current mask, all of it (see setmask), for the exec helper. */
-void
-sig_current(sigset_t *mask)
-{
-	sigemptyset(mask);
-	setmask(NULL, mask);
-}
-
-/* Set the mask back to one saved by sig_block_all or sig_current. */
+/* Set the mask back to one saved by sig_block_all. */
 void
 sig_restore(const sigset_t *mask)
 {

@@ -11,7 +11,6 @@ int parse_rewrite(const char *s, int *from, int *to);
 const char *sig_how(const siginfo_t *si);
 
 void sig_block_all(sigset_t *saved);
-void sig_current(sigset_t *mask);
 void sig_restore(const sigset_t *mask);
 void sig_autoreap(void);
 void sig_alarm(int64_t ms);
