@@ -42,8 +42,12 @@ slurp_fd(int fd, char *buf, size_t size)
 	return n;
 }
 
-/* Read a small file at dir (a descriptor) into buf; its length, or -1. */
-static ssize_t
+/*
+ * Read the start of the small file name, relative to the directory dir (a
+ * descriptor, or AT_FDCWD), into buf, NUL-terminated; its length, or -1.
+ * The one file reader: cgroup.c's files too.
+ */
+ssize_t
 slurp_at(int dir, const char *name, char *buf, size_t size)
 {
 	return slurp_fd(openat(dir, name, O_RDONLY | O_CLOEXEC), buf, size);
