@@ -104,16 +104,24 @@ each_entry(int dir, int (*fn)(int, const char *, void *), void *arg)
 	return n < 0 ? -1 : r;
 }
 
-/* Parse a stat line into p. Returns 0, or -1 if it is not one. */
+/*
+ * Read the stat file open at fd (or -1), and close it, into p. Returns 0,
+ * or -1 if the process is gone or it is not a stat line.
+ */
 static int
-parse_stat(char *buf, pid_t pid, struct pinfo *p)
+stat_fd(int fd, pid_t pid, struct pinfo *p)
 {
-	char *open_paren = parse_find(buf, '('), *close_paren = strrchr(buf, ')');
+	char buf[512];
+	char *open_paren, *close_paren;
 	char *s;
 	int64_t v[7];
 	size_t len;
 	int i;
 
+	if (slurp_fd(fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	open_paren = parse_find(buf, '(');
+	close_paren = strrchr(buf, ')');
 	if (*open_paren == '\0' || close_paren == NULL || close_paren[1] == '\0')
 		return -1;
 	len = (size_t)(close_paren - open_paren - 1);
@@ -141,11 +149,7 @@ parse_stat(char *buf, pid_t pid, struct pinfo *p)
 int
 proc_stat(pid_t pid, struct pinfo *p)
 {
-	char buf[512];
-
-	if (slurp(pid, "stat", buf, sizeof(buf)) <= 0)
-		return -1;
-	return parse_stat(buf, pid, p);
+	return stat_fd(proc_open(pid, "stat", O_RDONLY), pid, p);
 }
 
 /*
@@ -432,14 +436,13 @@ proc_self(void)
 int
 proc_signal(pid_t pid, uint64_t start, int sig)
 {
-	char buf[512];
 	struct pinfo p;
 	int fd, r = -1;
 
 	if ((fd = proc_open(pid, "", O_RDONLY | O_DIRECTORY)) < 0)
 		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
-	if (slurp_at(fd, "stat", buf, sizeof(buf)) <= 0 ||
-	    parse_stat(buf, pid, &p) < 0 || p.start != start || p.state == 'Z')
+	if (stat_fd(openat(fd, "stat", O_RDONLY | O_CLOEXEC), pid, &p) < 0 ||
+	    p.start != start || p.state == 'Z')
 		errno = ESRCH;
 	else {
 #ifdef SYS_pidfd_send_signal
