@@ -354,12 +354,10 @@ walk_one(int dir, const char *name, void *arg)
 {
 	struct walk *w = arg;
 	struct pinfo p;
-	char *s = (char *)name;
-	int64_t pid = 0;
+	int64_t pid = parse_number(name, INT32_MAX);
 
 	(void)dir;
-	if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0 ||
-	    proc_stat((pid_t)pid, &p) < 0)
+	if (pid <= 0 || proc_stat((pid_t)pid, &p) < 0)
 		return 0;
 	return w->fn(&p, w->arg);
 }
@@ -409,14 +407,14 @@ proc_descends(pid_t pid, pid_t ancestor)
 pid_t
 proc_self(void)
 {
-	char link[24], *s = link;
+	char link[24];
 	int64_t pid;
 	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
 
 	if (n < 0)
 		return -1;
 	link[n] = '\0';
-	if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0) {
+	if ((pid = parse_number(link, INT32_MAX)) <= 0) {
 		errno = ESRCH;
 		return -1;
 	}
