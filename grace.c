@@ -88,7 +88,7 @@ static int
 sweep(int pid1, int sig, pid_t had)
 {
 	struct sweep s = { sig, pid1, 0, 0, 0, 0, had, 0 };
-	int walked = -1, e;
+	int walked = -1;
 
 	s.each = !(pid1 && (had == 0 || sig == SIGKILL));
 	if ((s.self = proc_self()) > 0) {
@@ -97,15 +97,12 @@ sweep(int pid1, int sig, pid_t had)
 		walked = proc_each(sweep_one, &s);
 	}
 	if (walked < 0) {
-		e = errno;
-		if (!pid1) {
-			warn("grace: cannot see the processes left (/proc: %s):"
-			    " not waiting for them", errstr(e));
+		warn(pid1 ? "grace: cannot list the processes left (/proc: %s):"
+		    " sending %s to all of them" : "grace: cannot see the "
+		    "processes left (/proc: %s): not waiting for them",
+		    errstr(errno), sig_name(sig));
+		if (!pid1)
 			return -1;
-		}
-		warn("grace: cannot list the processes left (/proc: %s): "
-		    "sending %s to all of them", errstr(e),
-		    sig_name(sig));
 		s.each = 0;
 	}
 	if (!s.each) {
