@@ -267,7 +267,8 @@ fdinfo_one(int dir, const char *name, void *arg)
 int
 proc_waits(pid_t pid, uint64_t *set)
 {
-	char buf[4096], *s;
+	/* The number, then six arguments, sp and pc in hex: under 160 bytes. */
+	char buf[256], *s;
 	int64_t nr;
 	int dir, r;
 
