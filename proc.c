@@ -17,11 +17,12 @@
 #include "parse.h"
 #include "proc.h"
 
-/* Read the next space-separated whole number at *p into *v; advance *p. */
+/* Read the next whole number at *p, after spaces or tabs (NS* lines),
+ * into *v; advance *p. */
 static int
 field(char **p, int64_t *v)
 {
-	while (**p == ' ')
+	while (**p == ' ' || **p == '\t')
 		(*p)++;
 	return parse_digits((const char **)p, 1, INT64_MAX / 10, v);
 }
@@ -303,12 +304,9 @@ proc_ns_id(pid_t pid, const char *key, int level)
 	if (slurp(pid, "status", st, sizeof(st)) <= 0 ||
 	    (s = line_of(st, key)) == NULL)
 		return -1;
-	for (i = 0; i <= level; i++) {
-		while (*s == '\t')
-			s++;
+	for (i = 0; i <= level; i++)
 		if (field(&s, &id) < 0)
 			return -1;
-	}
 	return (pid_t)id;
 }
 
