@@ -8,27 +8,11 @@
  */
 #include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cgroup.h"
 #include "out.h"
 #include "parse.h"
-
-/* Read the start of the file at path into buf, NUL-terminated; 0, or -1. */
-static int
-slurp(const char *path, char *buf, size_t size)
-{
-	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n > 0 ? 0 : -1;
-}
+#include "proc.h"
 
 /*
  * The path of pidone's cgroup for controller ctl (v1), or for the unified
@@ -41,7 +25,7 @@ cgroup_path(const char *ctl, char *buf, size_t size)
 	char *line, *f;
 	size_t len = strlen(ctl);
 
-	slurp("/proc/self/cgroup", buf, size);
+	slurp_at(AT_FDCWD, "/proc/self/cgroup", buf, size);
 	/* Lines of ID:CONTROLLERS:PATH; f at the first colon of each, line at
 	 * the newline that ends it, from which the next colon is the next
 	 * line's. Only the path found is cut at its newline. */
@@ -83,7 +67,7 @@ cgroup_read(const char *key, const char *v1, int64_t *value)
 		fmt(path, sizeof(path), "/sys/fs/cgroup/%s%s/%s", c,
 		    i % 2 ? "" : rel, i < 2 ? v1 : key);
 		/* Once open, the path's buffer takes the value. */
-		if (slurp(path, path, sizeof(path)) < 0)
+		if (slurp_at(AT_FDCWD, path, path, sizeof(path)) <= 0)
 			continue;
 		*parse_find(path, '\n') = '\0';
 		if (strcmp(path, "max") == 0 || strlen(path) >= 19) {

@@ -53,7 +53,7 @@ static int
 sweep_one(const struct pinfo *p, void *arg)
 {
 	struct sweep *s = arg;
-	const char *name = sig_name(s->sig);
+	const char *line = "grace: sending %s to %d (%s)";
 	pid_t pid;
 
 	if (p->pid == s->self || p->state == 'Z' || (p->flags & PF_KTHREAD))
@@ -62,23 +62,16 @@ sweep_one(const struct pinfo *p, void *arg)
 	if (s->pid1 ? pid <= 0 : !proc_descends(p->pid, s->self))
 		return 0;
 	s->stopped += p->state == 'T';
-	if (!s->each) {
-		note(1, "grace: sending %s to %d (%s)", name, (int)pid, p->comm);
-		return 0;
-	}
-	if (s->had != 0 && ns_id(s, p, 1) == s->had) {
-		note(1, "grace: already sent %s to %d (%s)", name, (int)pid,
-		    p->comm);
-		return 0;
-	}
-	if (proc_signal(p->pid, p->start, s->sig) < 0) {
-		note(1, "grace: cannot send %s to %d (%s): %s", name, (int)pid,
-		    p->comm, errstr(errno));
-		return 0;
-	}
-	note(1, "grace: sending %s to %d (%s)", name, (int)pid, p->comm);
-	if (p->state == 'T' && s->sig == SIGTERM)
+	if (!s->each)
+		;	/* kill(-1) sends it, after the walk */
+	else if (s->had != 0 && ns_id(s, p, 1) == s->had)
+		line = "grace: already sent %s to %d (%s)";
+	else if (proc_signal(p->pid, p->start, s->sig) < 0)
+		line = "grace: cannot send %s to %d (%s): %s";
+	else if (p->state == 'T' && s->sig == SIGTERM)
 		proc_signal(p->pid, p->start, SIGCONT);
+	/* One call says any of the three; only "cannot" prints errno's text. */
+	note(1, line, sig_name(s->sig), (int)pid, p->comm, errstr(errno));
 	return 0;
 }
 
@@ -95,7 +88,7 @@ static int
 sweep(int pid1, int sig, pid_t had)
 {
 	struct sweep s = { sig, pid1, 0, 0, 0, 0, had, 0 };
-	int walked = -1, e;
+	int walked = -1;
 
 	s.each = !(pid1 && (had == 0 || sig == SIGKILL));
 	if ((s.self = proc_self()) > 0) {
@@ -104,15 +97,12 @@ sweep(int pid1, int sig, pid_t had)
 		walked = proc_each(sweep_one, &s);
 	}
 	if (walked < 0) {
-		e = errno;
-		if (!pid1) {
-			warn("grace: cannot see the processes left (/proc: %s):"
-			    " not waiting for them", errstr(e));
+		warn(pid1 ? "grace: cannot list the processes left (/proc: %s):"
+		    " sending %s to all of them" : "grace: cannot see the "
+		    "processes left (/proc: %s): not waiting for them",
+		    errstr(errno), sig_name(sig));
+		if (!pid1)
 			return -1;
-		}
-		warn("grace: cannot list the processes left (/proc: %s): "
-		    "sending %s to all of them", errstr(e),
-		    sig_name(sig));
 		s.each = 0;
 	}
 	if (!s.each) {

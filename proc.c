@@ -17,11 +17,12 @@
 #include "parse.h"
 #include "proc.h"
 
-/* Read the next space-separated whole number at *p into *v; advance *p. */
+/* Read the next whole number at *p, after spaces or tabs (NS* lines),
+ * into *v; advance *p. */
 static int
 field(char **p, int64_t *v)
 {
-	while (**p == ' ')
+	while (**p == ' ' || **p == '\t')
 		(*p)++;
 	return parse_digits((const char **)p, 1, INT64_MAX / 10, v);
 }
@@ -42,8 +43,12 @@ slurp_fd(int fd, char *buf, size_t size)
 	return n;
 }
 
-/* Read a small file at dir (a descriptor) into buf; its length, or -1. */
-static ssize_t
+/*
+ * Read the start of the small file name, relative to the directory dir (a
+ * descriptor, or AT_FDCWD), into buf, NUL-terminated; its length, or -1.
+ * The one file reader: cgroup.c's files too.
+ */
+ssize_t
 slurp_at(int dir, const char *name, char *buf, size_t size)
 {
 	return slurp_fd(openat(dir, name, O_RDONLY | O_CLOEXEC), buf, size);
@@ -100,16 +105,24 @@ each_entry(int dir, int (*fn)(int, const char *, void *), void *arg)
 	return n < 0 ? -1 : r;
 }
 
-/* Parse a stat line into p. Returns 0, or -1 if it is not one. */
+/*
+ * Read the stat file open at fd (or -1), and close it, into p. Returns 0,
+ * or -1 if the process is gone or it is not a stat line.
+ */
 static int
-parse_stat(char *buf, pid_t pid, struct pinfo *p)
+stat_fd(int fd, pid_t pid, struct pinfo *p)
 {
-	char *open_paren = parse_find(buf, '('), *close_paren = strrchr(buf, ')');
+	char buf[512];
+	char *open_paren, *close_paren;
 	char *s;
 	int64_t v[7];
 	size_t len;
 	int i;
 
+	if (slurp_fd(fd, buf, sizeof(buf)) <= 0)
+		return -1;
+	open_paren = parse_find(buf, '(');
+	close_paren = strrchr(buf, ')');
 	if (*open_paren == '\0' || close_paren == NULL || close_paren[1] == '\0')
 		return -1;
 	len = (size_t)(close_paren - open_paren - 1);
@@ -137,11 +150,7 @@ parse_stat(char *buf, pid_t pid, struct pinfo *p)
 int
 proc_stat(pid_t pid, struct pinfo *p)
 {
-	char buf[512];
-
-	if (slurp(pid, "stat", buf, sizeof(buf)) <= 0)
-		return -1;
-	return parse_stat(buf, pid, p);
+	return stat_fd(proc_open(pid, "stat", O_RDONLY), pid, p);
 }
 
 /*
@@ -259,7 +268,8 @@ fdinfo_one(int dir, const char *name, void *arg)
 int
 proc_waits(pid_t pid, uint64_t *set)
 {
-	char buf[4096], *s;
+	/* The number, then six arguments, sp and pc in hex: under 160 bytes. */
+	char buf[256], *s;
 	int64_t nr;
 	int dir, r;
 
@@ -294,12 +304,9 @@ proc_ns_id(pid_t pid, const char *key, int level)
 	if (slurp(pid, "status", st, sizeof(st)) <= 0 ||
 	    (s = line_of(st, key)) == NULL)
 		return -1;
-	for (i = 0; i <= level; i++) {
-		while (*s == '\t')
-			s++;
+	for (i = 0; i <= level; i++)
 		if (field(&s, &id) < 0)
 			return -1;
-	}
 	return (pid_t)id;
 }
 
@@ -346,12 +353,10 @@ walk_one(int dir, const char *name, void *arg)
 {
 	struct walk *w = arg;
 	struct pinfo p;
-	char *s = (char *)name;
-	int64_t pid = 0;
+	int64_t pid = parse_number(name, INT32_MAX);
 
 	(void)dir;
-	if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0 ||
-	    proc_stat((pid_t)pid, &p) < 0)
+	if (pid <= 0 || proc_stat((pid_t)pid, &p) < 0)
 		return 0;
 	return w->fn(&p, w->arg);
 }
@@ -401,14 +406,14 @@ proc_descends(pid_t pid, pid_t ancestor)
 pid_t
 proc_self(void)
 {
-	char link[24], *s = link;
+	char link[24];
 	int64_t pid;
 	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
 
 	if (n < 0)
 		return -1;
 	link[n] = '\0';
-	if (field(&s, &pid) < 0 || *s != '\0' || pid <= 0) {
+	if ((pid = parse_number(link, INT32_MAX)) <= 0) {
 		errno = ESRCH;
 		return -1;
 	}
@@ -428,14 +433,13 @@ proc_self(void)
 int
 proc_signal(pid_t pid, uint64_t start, int sig)
 {
-	char buf[512];
 	struct pinfo p;
 	int fd, r = -1;
 
 	if ((fd = proc_open(pid, "", O_RDONLY | O_DIRECTORY)) < 0)
 		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
-	if (slurp_at(fd, "stat", buf, sizeof(buf)) <= 0 ||
-	    parse_stat(buf, pid, &p) < 0 || p.start != start || p.state == 'Z')
+	if (stat_fd(openat(fd, "stat", O_RDONLY | O_CLOEXEC), pid, &p) < 0 ||
+	    p.start != start || p.state == 'Z')
 		errno = ESRCH;
 	else {
 #ifdef SYS_pidfd_send_signal

@@ -24,6 +24,7 @@ int proc_waits(pid_t pid, uint64_t *set);
 void proc_cmdline(pid_t pid, char *buf, size_t size);
 int proc_signal(pid_t pid, uint64_t start, int sig);
 int proc_ns_level(void);
+ssize_t slurp_at(int dir, const char *name, char *buf, size_t size);
 pid_t proc_ns_id(pid_t pid, const char *key, int level);
 
 #endif
