@@ -23,6 +23,11 @@ for f in sorted(os.listdir(top)):
     found += [("warn", m) for m in re.findall(r'\bwarn\(\s*(?:[^"]*\?\s*)?' + lit, src)]
     found += [("warn", m) for m in re.findall(r'\bnote\(\s*\d\s*,\s*' + lit, src)]
     found += [("bad", m) for m in re.findall(r'\bbad\(\s*' + lit, src)]
+    # A message chosen by a condition: both texts of warn(c ? "a" : "b"),
+    # and the texts given to a variable named line for note(n, line, ...).
+    for a, b in re.findall(r'\bwarn\(\s*[^"(;]*\?\s*' + lit + r'\s*:\s*' + lit, src):
+        found += [("warn", a), ("warn", b)]
+    found += [("warn", m) for m in re.findall(r'\bline\s*=\s*' + lit + r'\s*;', src)]
     for kind, m in found:
         text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m))
         if kind in ("bad", "warn"):
