@@ -80,7 +80,7 @@ UNIT = tests/unit/check_parse.c tests/unit/check_out.c tests/unit/check_signals.
 # Debian packages that the build, the tests and the benchmarks use.
 DEPS = build-essential musl-tools check pkg-config file procps util-linux \
 	python3 busybox-static runc crun podman tini dumb-init catatonit \
-	clang libclang-rt-14-dev docker.io systemd $(DIST_DEPS) $(PKG_DEPS)
+	clang libclang-rt-14-dev docker.io systemd strace $(DIST_DEPS) $(PKG_DEPS)
 
 all: pidone
 

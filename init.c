@@ -276,6 +276,8 @@ spawn(const struct opts *o, struct run *r, struct spawn *sp)
 	    (int)getpgid(pid), (int)getsid(pid), r->tty ? (int)tcgetpgrp(0) : -1);
 	note(2, "pidone is pid %d pgid %d sid %d", (int)getpid(),
 	    (int)getpgrp(), (int)getsid(0));
+	if (verbosity < 2)	/* no call for a line that is not printed */
+		return 0;
 	if (r->tty)
 		note(2, "terminal: handed to group %d", (int)pid);
 	else if (tcgetpgrp(0) >= 0)

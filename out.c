@@ -143,6 +143,9 @@ err_line(const char *line, size_t n)
 	char msg[80];
 	size_t m;
 
+	/* Nothing to write: no setup for it (pidone's quiet exit). */
+	if (line == NULL && lost == 0)
+		return;
 	if (nonblock)
 		nonblock_setup();
 	if (gone)

@@ -326,6 +326,24 @@ test_stdio_closed() {
 	done
 }
 
+# A quiet pidone makes no system call for what it does not print: its own
+# non-blocking copy of stderr is made at its first line (0.2.0 made it at
+# every exit, with nothing to write), and the terminal's foreground, a -vv
+# line, is not asked for without -vv. With -v the copy is made: the trace
+# shows it.
+test_quiet_run_asks_nothing_for_output() {
+	local n
+	need_cmd strace
+	strace -f -qq -e trace=openat,getsockopt,ioctl -o quiet.log \
+		"$PIDONE" -- true 2>&1 | cat
+	assert_no_grep 'getsockopt\(2,|/proc/self/fd/2' quiet.log "quiet run: stderr set up"
+	n=$(grep -c 'TIOCGPGRP' quiet.log || true)
+	[ "$n" -le 1 ] || fail "quiet run: $n calls for the terminal's foreground, not 1"
+	strace -f -qq -e trace=openat,getsockopt,ioctl -o verbose.log \
+		"$PIDONE" -v -- true 2>&1 | cat >/dev/null
+	assert_grep '/proc/self/fd/2' verbose.log "-v run: stderr's copy, made"
+}
+
 # Standard output, then standard error, a pipe whose reader has gone: a
 # write there fails with EPIPE and raises SIGPIPE in pidone.
 test_stdio_pipe_without_reader() {
