@@ -51,7 +51,7 @@ struct view {
  * pointer passed along (100 KB on the stack took 350 bytes more code:
  * stack-clash probes, and long offsets from the stack pointer).
  */
-static struct view v;
+static struct view v __attribute__((section(".bss.inspect")));
 
 /* The signals that stop, interrupt or reach a container's processes. */
 static const unsigned char common[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
