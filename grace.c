@@ -12,12 +12,12 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "grace.h"
 #include "out.h"
 #include "proc.h"
+#include "reap.h"
 #include "signals.h"
 
 #define PF_KTHREAD 0x00200000
@@ -116,32 +116,34 @@ sweep(int pid1, int sig, pid_t had)
 /* Whether each orphan reaped is reported (-w), as in the main loop. */
 static int warn_reap;
 
+/* One child reaped at the end, said at -v or with -w. */
+static void
+reaped(pid_t pid, int status, void *arg)
+{
+	(void)status;
+	(void)arg;
+	if (verbosity >= 1 || warn_reap)
+		warn("grace: reaped %d", (int)pid);
+}
+
 /*
  * What is left besides pidone: 2 when it still has children (their ends
  * come as SIGCHLD), 1 when only processes that are not its children are
  * (as PID 1: sessions a runtime's exec injected), 0 when nothing is. A
  * subreaper's descendants all have a child of pidone among their
- * ancestors, since orphans are reparented to it. Each look is one walk of
- * pidone's children by the kernel, which fails with ECHILD when there are
- * none. A zombie it finds is reaped, and said at -v or with -w: one that
- * exited before SA_NOCLDWAIT was set (grace_end), or any, where the flag
- * is lost (qemu-user does not pass it on to the kernel); it then looks
- * again, since that zombie's SIGCHLD may have been taken already.
+ * ancestors, since orphans are reparented to it. Each look is reap.c's
+ * loop, one walk of pidone's children by the kernel when none has exited,
+ * which fails with ECHILD when there are none. A zombie it finds is
+ * reaped: one that exited before SA_NOCLDWAIT was set (grace_end), or
+ * any, where the flag is lost (qemu-user does not pass it on to the
+ * kernel).
  */
 static int
 others_left(int pid1)
 {
-	siginfo_t si;
-
-	for (;;) {
-		si.si_pid = 0;
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0)
-			return pid1 && kill(-1, 0) == 0;
-		if (si.si_pid == 0)
-			return 2;
-		if (verbosity >= 1 || warn_reap)
-			warn("grace: reaped %d", (int)si.si_pid);
-	}
+	if (reap_each(0, reaped, NULL) == 0)
+		return 2;
+	return pid1 && kill(-1, 0) == 0;
 }
 
 /*

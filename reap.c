@@ -1,6 +1,6 @@
 /*
- * reap.c: the one reap loop, the main loop's (in the grace period the kernel
- * releases pidone's children itself: grace.c).
+ * reap.c: the one reap loop, for the main loop and the end of a run alike
+ * (where the kernel releases most children itself: grace.c).
  * One SIGCHLD may stand for many exits, and a pending SIGCHLD is never lost
  * while this runs, so every wake-up reaps until waitpid says 0 or ECHILD.
  */
