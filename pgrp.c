@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -14,7 +13,6 @@
 #include "out.h"
 #include "pgrp.h"
 #include "proc.h"
-#include "signals.h"
 
 /*
  * True when standard input is a terminal whose foreground group is known to
